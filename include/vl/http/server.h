@@ -1,0 +1,29 @@
+// HTTP/1.1 server: one thread per connection with blocking I/O, keep-alive, streamed request
+// bodies and chunked responses. Handlers see only the types of vl/http/request.h.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "vl/common/status.h"
+#include "vl/http/request.h"
+
+namespace vl::http {
+
+struct ServerOptions {
+  std::string listen_addr = ":9428";  // host:port; empty host = all interfaces
+  int max_graceful_shutdown_seconds = 7;
+};
+
+class Server {
+ public:
+  // Binds the listening socket; fails with a clear message when the address is taken.
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Handler handler);
+  virtual ~Server() = default;
+  // The port actually bound (useful with port 0).
+  virtual int port() const = 0;
+  // Stops accepting, waits for in-flight requests (bounded), closes idle connections.
+  virtual void Stop() = 0;
+};
+
+}  // namespace vl::http

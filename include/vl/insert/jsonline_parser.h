@@ -1,0 +1,72 @@
+// Incremental parser of `/insert/jsonline` bodies: one JSON object per line.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vl/common/log_row.h"
+#include "vl/common/status.h"
+#include "vl/insert/common_params.h"
+#include "vl/insert/json_fields.h"
+#include "vl/insert/row_builder.h"
+
+namespace vl::insert {
+
+struct LineError {
+  uint64_t line_number = 0;  // 1-based physical line number in the body
+  std::string reason;
+};
+
+struct JsonLineParserOptions {
+  size_t max_line_size = 256 * 1024;  // -insert.maxLineSizeBytes; longer lines are skipped
+  size_t max_kept_errors = 100;       // LineErrors kept between TakeErrors() calls (all are counted)
+  RowBuilderOptions row_options;
+};
+
+class JsonLineParser {
+ public:
+  explicit JsonLineParser(CommonParams params, JsonLineParserOptions opts = {});
+
+  // Feeds the next piece of the (decoded) body. Complete lines are parsed right away; rows go
+  // to the batch returned by TakeRows(). Bad lines are recorded, never returned as an error.
+  Status Feed(std::string_view chunk);
+  // Parses the last line when the body does not end with '\n'. Feed() must not follow.
+  Status Finish();
+
+  // Moves out the rows parsed so far; call as often as needed to bound memory.
+  std::vector<LogRow> TakeRows();
+  size_t pending_rows() const { return rows_.size(); }
+  // Moves out the kept line errors (at most max_kept_errors since the last call).
+  std::vector<LineError> TakeErrors();
+  // The most recent line error ("" reason and line 0 when none).
+  const LineError& last_error() const { return last_error_; }
+
+  uint64_t lines_ok() const { return lines_ok_; }
+  uint64_t lines_failed() const { return lines_failed_; }
+  uint64_t too_long_lines() const { return too_long_lines_; }
+
+ private:
+  void ProcessLine(std::string_view line, int64_t now_ns);
+  void AddError(std::string reason);
+
+  RowBuilder builder_;
+  JsonLineParserOptions opts_;
+  JsonFieldsParser json_;
+  std::vector<Field> fields_;
+  size_t fields_hint_ = 16;  // capacity to reserve for the next entry's fields
+  std::vector<LogRow> rows_;
+  std::vector<LineError> errors_;
+  LineError last_error_;
+  std::string pending_;    // start of the current incomplete line
+  bool skipping_ = false;  // inside a too-long line: drop bytes up to the next '\n'
+  bool finished_ = false;
+  uint64_t line_no_ = 0;   // lines completed so far
+  uint64_t lines_ok_ = 0;
+  uint64_t lines_failed_ = 0;
+  uint64_t too_long_lines_ = 0;
+};
+
+}  // namespace vl::insert

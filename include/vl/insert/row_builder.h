@@ -1,0 +1,45 @@
+// Turns the flattened fields of one ingested entry into a LogRow, applying CommonParams.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "vl/common/log_row.h"
+#include "vl/common/status.h"
+#include "vl/insert/common_params.h"
+
+namespace vl::insert {
+
+// `-defaultMsgValue`: the _msg of entries without one.
+inline constexpr std::string_view kDefaultMsgValue =
+    "missing _msg field; see https://docs.victoriametrics.com/victorialogs/keyconcepts/#message-field";
+
+struct RowBuilderOptions {
+  size_t max_fields = 1000;       // -insert.maxFieldsPerLine: more fields → the entry is rejected
+  size_t max_field_name_len = 128;  // longer field name → the entry is rejected
+};
+
+class RowBuilder {
+ public:
+  explicit RowBuilder(CommonParams params, RowBuilderOptions opts = {});
+
+  // Builds `*row` from `fields` (consumed). Steps: timestamp from the first present
+  // time_fields entry (removed; "", "0", "-" → now_ns; unparsable → InvalidArgument), empty
+  // name → `_msg`, ignore_fields, extra_fields (win over same-named fields), _msg_field rename,
+  // decolorize, empty values dropped, `_time`/`_stream`/`_stream_id` dropped, default _msg,
+  // stream tags from stream_fields, StreamID. On error *row is unspecified.
+  Status Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* row) const;
+
+  const CommonParams& params() const { return params_; }
+
+ private:
+  CommonParams params_;
+  RowBuilderOptions opts_;
+};
+
+// Removes ANSI escape sequences (CSI `ESC [ ... final`, OSC, two-byte ESC x) from `s` in place.
+void Decolorize(std::string* s);
+
+}  // namespace vl::insert

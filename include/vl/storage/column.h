@@ -1,0 +1,35 @@
+// Column and timestamp encodings of a block, and per-column token bloom filters.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vl::storage {
+
+enum class ColumnEncoding : uint8_t { kConst = 0, kDict = 1, kPlain = 2 };
+
+// Encodes the values (one per row, "" = missing) choosing the encoding by content, then compresses.
+// Appends the stored chunk to `out` and returns the chosen encoding.
+ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::string* out);
+// Decodes a chunk produced by EncodeColumn. `buf` owns the bytes the views point into.
+bool DecodeColumn(std::string_view chunk, size_t rows, std::string* buf,
+                  std::vector<std::string_view>* values);
+
+// Ascending timestamps: first value zigzag, then varint deltas, then zstd.
+void EncodeTimestamps(const std::vector<int64_t>& ts, std::string* out);
+bool DecodeTimestamps(std::string_view chunk, size_t rows, std::vector<int64_t>* ts);
+
+// Bloom filter of tokens; serialized as varint k + 64-bit words.
+class BloomFilter {
+ public:
+  static void Build(const std::vector<std::string_view>& tokens, std::string* out);
+  // `data` is a serialized filter. Returns true when the token may be present.
+  static bool MayContain(std::string_view data, std::string_view token);
+};
+
+// Distinct tokens of all values (vl::ForEachToken); views point into the values.
+std::vector<std::string_view> CollectTokens(const std::vector<std::string_view>& values);
+
+}  // namespace vl::storage

@@ -1,0 +1,77 @@
+// The concrete storage engine behind Storage::Open.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "vl/storage/partition.h"
+#include "vl/storage/storage.h"
+#include "vl/storage/wal.h"
+
+namespace vl::storage {
+
+class StorageEngine : public Storage {
+ public:
+  explicit StorageEngine(const StorageOptions& options);
+  ~StorageEngine() override;
+  Status Init();
+
+  Status Add(std::vector<LogRow> rows, AddResult* result) override;
+  Status ForceFlush() override;
+  void ForceMerge(const std::string& partition_prefix) override;
+  Status Close() override;
+  StorageMetrics GetMetrics() const override;
+  Status Search(const SearchSpec& spec, const BlockVisitor& visit, bool parallel) const override;
+
+ private:
+  Status Flush();
+  Result<std::shared_ptr<Partition>> GetPartition(int64_t day);
+  std::vector<std::shared_ptr<Partition>> PartitionsSnapshot() const;
+  void FlusherLoop();
+  void MergerLoop();
+  void ApplyRetention();
+  void LogRejected(const char* what, int64_t ts);
+  int64_t MinDay(int64_t now) const;
+  int64_t MaxDay(int64_t now) const;
+
+  const StorageOptions opts_;
+  const std::string partitions_dir_;
+  const std::string wal_dir_;
+  int lock_fd_ = -1;
+  std::unique_ptr<Wal> wal_;
+
+  mutable std::mutex partitions_mu_;
+  std::map<int64_t, std::shared_ptr<Partition>> partitions_;
+
+  std::mutex ingest_mu_;  // memtable + WAL append order
+  std::unordered_map<int64_t, std::vector<LogRow>> memtable_;
+  std::atomic<uint64_t> pending_rows_{0};
+
+  std::mutex flush_mu_;
+  std::atomic<uint64_t> next_part_id_{1};
+
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  std::vector<std::string> merge_requests_;
+  bool flush_requested_ = false;
+  std::atomic<bool> stop_{false};
+  std::thread flusher_, merger_;
+
+  std::mutex close_mu_;
+  std::shared_mutex add_rw_;  // Add() holds it shared; Close() exclusively
+  bool closed_ = false;
+  std::atomic<bool> accepting_{false};
+
+  std::atomic<int64_t> last_reject_log_ns_{0};
+  std::atomic<uint64_t> rows_ingested_{0}, rows_too_old_{0}, rows_too_new_{0}, merges_{0};
+};
+
+}  // namespace vl::storage

@@ -1,0 +1,52 @@
+// One day of data: `<data>/partitions/YYYYMMDD/` with parts/ and the parts list parts.json.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "vl/common/log_row.h"
+#include "vl/storage/part.h"
+
+namespace vl::storage {
+
+class Partition {
+ public:
+  // Loads the listed parts; removes unlisted and half-written (.tmp) part directories.
+  static Result<std::shared_ptr<Partition>> Open(const std::string& dir, int64_t day, bool fsync);
+
+  int64_t day() const { return day_; }
+  const std::string& name() const { return name_; }
+  const std::string& dir() const { return dir_; }
+  std::vector<std::shared_ptr<Part>> Snapshot() const;
+  // Largest wal_seq of the parts: WAL records of smaller segments are already in this partition.
+  uint64_t covered_wal_seq() const;
+
+  // Sorts the rows by (stream, time), writes them as a new part and lists it.
+  Status AddRows(std::vector<LogRow>* rows, uint64_t wal_seq, uint64_t part_id);
+  // Tiered merge of similar-sized small parts (or all parts when `all`). Returns whether merged.
+  Result<bool> Merge(bool all, uint64_t part_id, const std::atomic<bool>* stop);
+  // Removes the partition (retention). Parts in use by searches go away when released.
+  void Drop();
+
+  static std::string PartDirName(uint64_t id);
+
+ private:
+  Partition(std::string dir, int64_t day, bool fsync);
+  Status WriteListLocked();
+  Status MergeParts(const std::vector<std::shared_ptr<Part>>& in, uint64_t part_id,
+                    const std::atomic<bool>* stop, std::shared_ptr<Part>* out);
+
+  const std::string dir_;
+  const int64_t day_;
+  const std::string name_;
+  const bool fsync_;
+  mutable std::mutex mu_;
+  std::vector<std::shared_ptr<Part>> parts_;
+  bool dropped_ = false;
+  std::mutex merge_mu_;
+};
+
+}  // namespace vl::storage

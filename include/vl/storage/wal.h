@@ -1,0 +1,91 @@
+// Write-ahead log with group commit: `<dir>/<16-digit seq>.log` segments of checksummed records.
+// Record = u32 payload length + u32 XXH32(payload) + payload (EncodeRows).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "vl/common/log_row.h"
+#include "vl/common/status.h"
+
+namespace vl::storage {
+
+void EncodeRows(const std::vector<LogRow>& rows, std::string* out);
+bool DecodeRows(std::string_view data, std::vector<LogRow>* rows);
+// Frames a payload as a WAL record.
+void AppendWalRecord(std::string_view payload, std::string* out);
+
+struct WalReplayStats {
+  uint64_t segments = 0;
+  uint64_t records = 0;
+  uint64_t truncated_bytes = 0;  // garbage cut off the tail of the last segment
+  uint64_t max_seq = 0;
+};
+
+class Wal {
+ public:
+  Wal(std::string dir, int64_t sync_window_us, bool fsync, uint64_t start_seq);
+  ~Wal();
+
+  // Reads every segment in order and calls fn(seq, rows) per record. A torn or corrupt record
+  // ends its segment; in the last segment the file is truncated there.
+  static Status Replay(const std::string& dir,
+                       const std::function<void(uint64_t seq, std::vector<LogRow>&&)>& fn,
+                       WalReplayStats* stats);
+
+  void Start();
+  // Queues a record; returns its log sequence number (byte position) for WaitDurable.
+  uint64_t Append(std::string_view payload);
+  // Blocks until everything up to lsn is written (and fsynced unless disabled).
+  Status WaitDurable(uint64_t lsn);
+  // Starts a new segment for subsequent records. Returns the new segment seq; *lsn gets the lsn
+  // of the last record of the previous segments.
+  uint64_t Rotate(uint64_t* lsn);
+  // Removes segments with seq < `seq` (their rows are safely in parts).
+  void DeleteSegmentsBefore(uint64_t seq);
+  // Stops the writer after writing everything queued.
+  void Stop();
+  uint64_t bytes() const;
+
+ private:
+  struct Batch {
+    uint64_t seq;
+    std::string data;
+    uint64_t end_lsn;
+  };
+  void WriterLoop();
+  Status WriteBatch(const Batch& b);
+  Status SyncCurrent();
+
+  const std::string dir_;
+  const int64_t sync_window_us_;
+  const bool fsync_;
+
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Batch> pending_;
+  uint64_t cur_seq_;
+  uint64_t appended_lsn_ = 0;
+  uint64_t durable_lsn_ = 0;
+  uint64_t live_bytes_ = 0;
+  Status failed_;
+  bool stop_ = false;
+  bool stopped_ = false;
+  std::thread writer_;
+
+  // Writer-thread state.
+  int fd_ = -1;
+  uint64_t fd_seq_ = 0;
+};
+
+std::string WalSegmentName(uint64_t seq);
+
+}  // namespace vl::storage

@@ -1,0 +1,117 @@
+#include <spdlog/spdlog.h>
+
+#include "vl/common/metrics.h"
+#include "vl/http/router.h"
+#include "vl/insert/common_params.h"
+#include "vl/insert/decompressor.h"
+#include "vl/insert/jsonline_parser.h"
+
+namespace vl::http {
+
+namespace {
+
+// Rows are handed to storage in batches of this size, so a huge body never sits in memory whole.
+constexpr size_t kStoreBatchRows = 16 * 1024;
+constexpr size_t kReadChunkBytes = 256 * 1024;
+
+struct InsertCounters {
+  std::atomic<uint64_t>& rows = Metrics::Global().Counter("vl_rows_ingested_total{type=\"jsonline\"}");
+  std::atomic<uint64_t>& bytes = Metrics::Global().Counter("vl_bytes_ingested_total{type=\"jsonline\"}");
+  std::atomic<uint64_t>& errors = Metrics::Global().Counter("vl_http_errors_total{path=\"/insert/jsonline\"}");
+  std::atomic<uint64_t>& too_long = Metrics::Global().Counter("vl_too_long_lines_skipped_total");
+  std::atomic<uint64_t>& debug_rows = Metrics::Global().Counter("vl_rows_dropped_total{reason=\"debug\"}");
+};
+
+InsertCounters& Counters() {
+  static InsertCounters counters;
+  return counters;
+}
+
+Status StoreRows(const RouterOptions& options, bool debug, std::vector<LogRow> rows) {
+  if (rows.empty()) return Status::OK();
+  if (debug) {
+    for (const LogRow& row : rows) {
+      std::string text = row.stream_tags.ToString();
+      for (const Field& f : row.fields) text += " " + f.name + "=" + QuoteString(f.value);
+      spdlog::info("debug mode, row not stored: _time={} _stream={}", row.timestamp, text);
+    }
+    Counters().debug_rows += rows.size();
+    return Status::OK();
+  }
+  AddResult result;
+  VL_RETURN_IF_ERROR(options.storage->Add(std::move(rows), &result));
+  Counters().rows += result.rows_accepted;
+  return Status::OK();
+}
+
+void LogLineErrors(insert::JsonLineParser& parser) {
+  for (const insert::LineError& e : parser.TakeErrors()) {
+    spdlog::warn("/insert/jsonline: skipping line {}: {}", e.line_number, e.reason);
+  }
+}
+
+}  // namespace
+
+void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w) {
+  InsertCounters& counters = Counters();
+  auto fail = [&](int code, const std::string& msg) {
+    counters.errors++;
+    w.Send(code, "text/plain; charset=utf-8", msg + "\n");
+  };
+  if (req.method != "POST") {
+    w.SetStatus(405);
+    return;
+  }
+  auto params = insert::CommonParams::Parse([&](std::string_view name) { return req.Arg(name); },
+                                            [&](std::string_view name) {
+                                              std::string lower(name);
+                                              for (char& c : lower) c = static_cast<char>(std::tolower(c));
+                                              return req.Header(lower);
+                                            });
+  if (!params.ok()) return fail(400, params.status().message());
+  const bool debug = params->debug;
+  auto decoder = insert::Decompressor::Create(req.Header("content-encoding"), options.max_request_body_bytes);
+  if (!decoder.ok()) return fail(400, decoder.status().message());
+
+  insert::JsonLineParserOptions parser_options;
+  parser_options.max_line_size = options.max_line_size_bytes;
+  insert::JsonLineParser parser(std::move(*params), parser_options);
+  auto feed = [&](std::string_view decoded) {
+    counters.bytes += decoded.size();
+    return parser.Feed(decoded);
+  };
+  auto store_pending = [&](size_t min_rows) -> Status {
+    LogLineErrors(parser);
+    if (parser.pending_rows() < min_rows) return Status::OK();
+    return StoreRows(options, debug, parser.TakeRows());
+  };
+
+  std::vector<char> buf(kReadChunkBytes);
+  for (;;) {
+    auto n = body.Read(buf.data(), buf.size());
+    if (!n.ok()) return fail(400, n.status().message());
+    if (*n == 0) break;
+    Status s = (*decoder)->Decode(std::string_view(buf.data(), *n), feed);
+    if (!s.ok()) return fail(400, "cannot decode request body: " + s.message());
+    s = store_pending(kStoreBatchRows);
+    if (!s.ok()) return fail(503, "cannot store rows: " + s.message());
+  }
+  Status s = (*decoder)->Finish(feed);
+  if (s.ok()) s = parser.Finish();
+  if (!s.ok()) {
+    // Whatever parsed before the truncation is still stored; the client learns the body was bad.
+    Status stored = store_pending(0);
+    return fail(stored.ok() ? 400 : 503, "cannot decode request body: " + s.message());
+  }
+  s = store_pending(0);
+  if (!s.ok()) return fail(503, "cannot store rows: " + s.message());
+  counters.too_long += parser.too_long_lines();
+  if (parser.lines_failed() > 0) counters.errors++;
+  if (parser.lines_ok() == 0 && parser.lines_failed() > 0) {
+    const insert::LineError& e = parser.last_error();
+    return fail(400, "no valid lines in the request body; line " + std::to_string(e.line_number) + ": " + e.reason);
+  }
+  w.SetStatus(200);
+}
+
+}  // namespace vl::http

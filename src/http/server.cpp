@@ -1,0 +1,330 @@
+#include "vl/http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace vl::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr size_t kResponseBufferBytes = 64 * 1024;
+
+std::string CollapseSlashes(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  for (char c : path) {
+    if (c == '/' && !out.empty() && out.back() == '/') continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
+class BeastBodyReader : public BodyReader {
+ public:
+  BeastBodyReader(tcp::socket& socket, beast::flat_buffer& buffer,
+                  bhttp::request_parser<bhttp::buffer_body>& parser)
+      : socket_(socket), buffer_(buffer), parser_(parser) {}
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    while (!parser_.is_done()) {
+      parser_.get().body().data = buf;
+      parser_.get().body().size = n;
+      beast::error_code ec;
+      bhttp::read(socket_, buffer_, parser_, ec);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) return Status::IOError("cannot read request body: " + ec.message());
+      size_t got = n - parser_.get().body().size;
+      if (got > 0) return got;
+    }
+    return size_t{0};
+  }
+
+ private:
+  tcp::socket& socket_;
+  beast::flat_buffer& buffer_;
+  bhttp::request_parser<bhttp::buffer_body>& parser_;
+};
+
+class BeastResponseWriter : public ResponseWriter {
+ public:
+  BeastResponseWriter(tcp::socket& socket, unsigned version, bool keep_alive)
+      : socket_(socket), version_(version), keep_alive_(keep_alive) {}
+
+  void SetStatus(int code) override { status_ = code; }
+  void SetHeader(std::string name, std::string value) override {
+    headers_.emplace_back(std::move(name), std::move(value));
+  }
+  bool headers_sent() const override { return headers_sent_; }
+
+  bool Write(std::string_view data) override {
+    if (failed_) return false;
+    pending_.append(data);
+    if (pending_.size() >= kResponseBufferBytes) return FlushChunk();
+    return true;
+  }
+
+  // Sends whatever is left; returns whether the connection can be kept alive.
+  bool Finish() {
+    if (failed_) return false;
+    if (!headers_sent_) {
+      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status_), version_};
+      ApplyHeaders(res.base());
+      res.keep_alive(keep_alive_);
+      res.body() = std::move(pending_);
+      res.prepare_payload();
+      beast::error_code ec;
+      bhttp::write(socket_, res, ec);
+      return !ec && keep_alive_;
+    }
+    if (!pending_.empty() && !FlushChunk()) return false;
+    beast::error_code ec;
+    asio::write(socket_, bhttp::make_chunk_last(), ec);
+    return !ec && keep_alive_;
+  }
+
+  // Ends a streamed response abruptly so the client sees a truncated body.
+  void Abort() { failed_ = true; }
+
+ private:
+  template <class Header>
+  void ApplyHeaders(Header& h) {
+    for (auto& [name, value] : headers_) h.set(name, value);
+  }
+
+  bool FlushChunk() {
+    beast::error_code ec;
+    if (!headers_sent_) {
+      bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status_), version_};
+      ApplyHeaders(res.base());
+      res.keep_alive(keep_alive_);
+      res.chunked(true);
+      bhttp::response_serializer<bhttp::empty_body> sr{res};
+      bhttp::write_header(socket_, sr, ec);
+      headers_sent_ = true;
+      if (ec) return Fail();
+    }
+    if (!pending_.empty()) {
+      asio::write(socket_, bhttp::make_chunk(asio::buffer(pending_)), ec);
+      pending_.clear();
+      if (ec) return Fail();
+    }
+    return true;
+  }
+
+  bool Fail() {
+    failed_ = true;
+    return false;
+  }
+
+  tcp::socket& socket_;
+  unsigned version_;
+  bool keep_alive_;
+  int status_ = 200;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  std::string pending_;
+  bool headers_sent_ = false;
+  bool failed_ = false;
+};
+
+class ServerImpl : public Server {
+ public:
+  ServerImpl(const ServerOptions& options, Handler handler)
+      : options_(options), handler_(std::move(handler)), acceptor_(io_) {}
+
+  ~ServerImpl() override { Stop(); }
+
+  Status Listen() {
+    std::string host = "0.0.0.0";
+    std::string port_text = options_.listen_addr;
+    size_t colon = options_.listen_addr.rfind(':');
+    if (colon != std::string::npos) {
+      host = options_.listen_addr.substr(0, colon);
+      port_text = options_.listen_addr.substr(colon + 1);
+      if (host.empty()) host = "0.0.0.0";
+      if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    }
+    beast::error_code ec;
+    tcp::resolver resolver(io_);
+    auto results = resolver.resolve(host, port_text, ec);
+    if (ec || results.empty()) {
+      return Status::InvalidArgument("cannot resolve listen address " + options_.listen_addr + ": " + ec.message());
+    }
+    tcp::endpoint endpoint = results.begin()->endpoint();
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return Status::IOError("cannot listen on " + options_.listen_addr + ": " + ec.message());
+    port_ = acceptor_.local_endpoint().port();
+    accept_thread_ = std::thread([this] { AcceptLoop(); });
+    return Status::OK();
+  }
+
+  int port() const override { return port_; }
+
+  void Stop() override {
+    if (stopping_.exchange(true)) return;
+    beast::error_code ec;
+    acceptor_.cancel(ec);
+    acceptor_.close(ec);
+    // Wake the accept thread, which may be blocked in accept().
+    ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
+    if (accept_thread_.joinable()) accept_thread_.join();
+    std::unique_lock<std::mutex> lock(mu_);
+    // Idle keep-alive connections are waiting for a request that will not come: close them now.
+    for (tcp::socket* s : idle_) ::shutdown(s->native_handle(), SHUT_RDWR);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.max_graceful_shutdown_seconds);
+    if (!cv_.wait_until(lock, deadline, [this] { return active_ == 0; })) {
+      spdlog::warn("http server: {} connections still busy after graceful shutdown period; closing them", active_);
+      for (tcp::socket* s : all_) ::shutdown(s->native_handle(), SHUT_RDWR);
+      cv_.wait_for(lock, std::chrono::seconds(5), [this] { return active_ == 0; });
+    }
+  }
+
+ private:
+  void AcceptLoop() {
+    while (!stopping_) {
+      beast::error_code ec;
+      tcp::socket socket(io_);
+      acceptor_.accept(socket, ec);
+      if (ec) {
+        if (stopping_) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        continue;
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) break;
+      ++active_;
+      std::thread([this, s = std::move(socket)]() mutable { ServeConnection(std::move(s)); }).detach();
+    }
+  }
+
+  void SetIdle(tcp::socket* s, bool idle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle) {
+      idle_.insert(s);
+      if (stopping_) ::shutdown(s->native_handle(), SHUT_RDWR);
+    } else {
+      idle_.erase(s);
+    }
+  }
+
+  void ServeConnection(tcp::socket socket) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      all_.insert(&socket);
+    }
+    socket.set_option(tcp::no_delay(true));
+    beast::flat_buffer buffer;
+    for (;;) {
+      SetIdle(&socket, true);
+      bhttp::request_parser<bhttp::buffer_body> parser;
+      parser.body_limit(boost::none);
+      parser.header_limit(64 * 1024);
+      beast::error_code ec;
+      bhttp::read_header(socket, buffer, parser, ec);
+      SetIdle(&socket, false);
+      if (ec) break;
+      if (!ServeRequest(socket, buffer, parser)) break;
+    }
+    beast::error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    std::lock_guard<std::mutex> lock(mu_);
+    all_.erase(&socket);
+    idle_.erase(&socket);
+    --active_;
+    cv_.notify_all();
+  }
+
+  // Returns whether the connection may serve another request.
+  bool ServeRequest(tcp::socket& socket, beast::flat_buffer& buffer,
+                    bhttp::request_parser<bhttp::buffer_body>& parser) {
+    auto& msg = parser.get();
+    Request req;
+    req.method = std::string(msg.method_string());
+    std::string_view target(msg.target().data(), msg.target().size());
+    size_t q = target.find('?');
+    req.path = CollapseSlashes(target.substr(0, q));
+    if (q != std::string_view::npos) {
+      req.raw_query = std::string(target.substr(q + 1));
+      ParseQueryString(req.raw_query, &req.args);
+    }
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      req.headers[name] = std::string(field.value());
+    }
+    if (beast::iequals(beast::string_view(req.Header("expect").data(), req.Header("expect").size()), "100-continue")) {
+      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, msg.version()};
+      beast::error_code ec;
+      bhttp::write(socket, cont, ec);
+      if (ec) return false;
+    }
+    BeastBodyReader body(socket, buffer, parser);
+    BeastResponseWriter writer(socket, msg.version(), msg.keep_alive() && !stopping_);
+    writer.SetHeader("X-Server-Hostname", Hostname());
+    handler_(req, body, writer);
+    bool keep_alive = writer.Finish();
+    // Unread body bytes would be parsed as the next request: drain a little, else close.
+    if (keep_alive && !parser.is_done()) {
+      char sink[16 * 1024];
+      size_t drained = 0;
+      while (drained < (1 << 20)) {
+        auto n = body.Read(sink, sizeof(sink));
+        if (!n.ok() || *n == 0) break;
+        drained += *n;
+      }
+      keep_alive = parser.is_done();
+    }
+    return keep_alive && !stopping_;
+  }
+
+  static const std::string& Hostname() {
+    static const std::string name = [] {
+      char buf[256] = {0};
+      gethostname(buf, sizeof(buf) - 1);
+      return std::string(buf);
+    }();
+    return name;
+  }
+
+  ServerOptions options_;
+  Handler handler_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::thread accept_thread_;
+  std::atomic<bool> stopping_{false};
+  int port_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int active_ = 0;
+  std::set<tcp::socket*> all_;
+  std::set<tcp::socket*> idle_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Handler handler) {
+  auto server = std::make_unique<ServerImpl>(options, std::move(handler));
+  VL_RETURN_IF_ERROR(server->Listen());
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace vl::http

@@ -1,0 +1,155 @@
+#include "vl/insert/row_builder.h"
+
+#include <utility>
+
+#include "vl/common/time_util.h"
+
+namespace vl::insert {
+
+namespace {
+
+bool IsReservedName(std::string_view name) {
+  return name == "_time" || name == "_stream" || name == "_stream_id";
+}
+
+std::string Snippet(std::string_view s) {
+  constexpr size_t kMax = 64;
+  if (s.size() <= kMax) return std::string(s);
+  return std::string(s.substr(0, kMax)) + "...";
+}
+
+}  // namespace
+
+void Decolorize(std::string* s) {
+  if (s->find('\x1b') == std::string::npos) return;
+  std::string& str = *s;
+  size_t w = 0, i = 0, n = str.size();
+  while (i < n) {
+    char c = str[i];
+    if (c != '\x1b') {
+      str[w++] = c;
+      i++;
+      continue;
+    }
+    i++;  // ESC
+    if (i >= n) break;
+    char k = str[i++];
+    if (k == '[') {  // CSI: parameter bytes, intermediate bytes, one final byte
+      while (i < n && static_cast<unsigned char>(str[i]) >= 0x20 && static_cast<unsigned char>(str[i]) <= 0x3f) i++;
+      if (i < n && static_cast<unsigned char>(str[i]) >= 0x40 && static_cast<unsigned char>(str[i]) <= 0x7e) i++;
+    } else if (k == ']') {  // OSC: up to BEL or ESC '\'
+      while (i < n) {
+        if (str[i] == '\x07') {
+          i++;
+          break;
+        }
+        if (str[i] == '\x1b' && i + 1 < n && str[i + 1] == '\\') {
+          i += 2;
+          break;
+        }
+        i++;
+      }
+    }
+    // any other ESC x: both bytes dropped
+  }
+  str.resize(w);
+}
+
+RowBuilder::RowBuilder(CommonParams params, RowBuilderOptions opts) : params_(std::move(params)), opts_(opts) {}
+
+Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* row) const {
+  const CommonParams& p = params_;
+  row->tenant = p.tenant;
+
+  // Timestamp: the first time field present (even when empty) is used and removed.
+  size_t time_idx = SIZE_MAX;
+  int64_t ts = now_ns;
+  for (const auto& tf : p.time_fields) {
+    for (size_t i = 0; i < fields.size(); i++) {
+      if (fields[i].name == tf) {
+        time_idx = i;
+        break;
+      }
+    }
+    if (time_idx != SIZE_MAX) break;
+  }
+  if (time_idx != SIZE_MAX) {
+    const Field& f = fields[time_idx];
+    if (!ParseIngestTimestamp(f.value, now_ns, &ts)) {
+      return Status::InvalidArgument("cannot parse timestamp field \"" + f.name + "\" value \"" + Snippet(f.value) +
+                                     "\": expecting RFC3339 or a Unix timestamp");
+    }
+  }
+  row->timestamp = ts;
+
+  // _msg_field: the first listed field present with a non-empty value becomes _msg.
+  size_t msg_idx = SIZE_MAX;
+  for (const auto& mf : p.msg_fields) {
+    for (size_t i = 0; i < fields.size(); i++) {
+      if (i != time_idx && !fields[i].value.empty() && fields[i].name == mf && !p.IsIgnored(mf)) {
+        msg_idx = i;
+        break;
+      }
+    }
+    if (msg_idx != SIZE_MAX) break;
+  }
+
+  const bool has_ignore = !p.ignore_fields.empty();
+  const bool has_extra = !p.extra_fields.empty();
+  const bool has_decolorize = !p.decolorize_fields.empty();
+  bool has_msg = false;
+  size_t w = 0;
+  for (size_t i = 0; i < fields.size(); i++) {
+    if (i == time_idx) continue;
+    Field& f = fields[i];
+    if (f.value.empty()) continue;
+    if (has_ignore && p.IsIgnored(f.name)) continue;
+    if (i == msg_idx) {
+      f.name.assign("_msg");
+    } else {
+      if (f.name.empty()) f.name.assign("_msg");
+      if (f.name.size() <= 10 && IsReservedName(f.name)) continue;
+      if (msg_idx != SIZE_MAX && f.name == "_msg") continue;  // replaced by the renamed field
+      if (has_extra && p.IsExtraField(f.name)) continue;
+    }
+    if (has_decolorize && p.IsDecolorized(f.name)) {
+      Decolorize(&f.value);
+      if (f.value.empty()) continue;
+    }
+    if (f.name.size() > opts_.max_field_name_len) {
+      return Status::InvalidArgument("field name \"" + Snippet(f.name) + "\" is longer than " +
+                                     std::to_string(opts_.max_field_name_len) + " bytes");
+    }
+    if (!has_msg && f.name == "_msg") has_msg = true;
+    if (w != i) fields[w] = std::move(f);
+    w++;
+  }
+  fields.resize(w);
+  for (const auto& ef : p.extra_fields) {
+    if (ef.value.empty()) continue;
+    fields.push_back(ef);
+    if (ef.name == "_msg") has_msg = true;
+  }
+  if (!has_msg) fields.push_back(Field{"_msg", std::string(kDefaultMsgValue)});
+  if (fields.size() > opts_.max_fields) {
+    return Status::InvalidArgument("too many fields: " + std::to_string(fields.size()) + " > " +
+                                   std::to_string(opts_.max_fields));
+  }
+
+  row->stream_tags = StreamTags();
+  for (const auto& sf : p.stream_fields) {
+    if (has_ignore && p.IsIgnored(sf)) continue;
+    for (const auto& f : fields) {
+      if (f.name == sf) {
+        row->stream_tags.Add(f.name, f.value);
+        break;
+      }
+    }
+  }
+  row->stream_tags.Canonicalize();
+  row->stream_id = StreamID::Compute(p.tenant, row->stream_tags);
+  row->fields = std::move(fields);
+  return Status::OK();
+}
+
+}  // namespace vl::insert

@@ -1,0 +1,217 @@
+#include "vl/logsql/filter_eval.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "vl/common/tokenizer.h"
+
+namespace vl::logsql {
+
+namespace {
+
+bool StartsWithWordChar(std::string_view p) {
+  size_t len = 0;
+  return !p.empty() && IsWordCharAt(p, 0, &len);
+}
+
+bool EndsWithWordChar(std::string_view p) {
+  if (p.empty()) return false;
+  size_t j = p.size() - 1;
+  while (j > 0 && (static_cast<unsigned char>(p[j]) & 0xC0) == 0x80) --j;
+  size_t len = 0;
+  return IsWordCharAt(p, j, &len);
+}
+
+bool Any(const Bitmap& bm) {
+  return std::find(bm.begin(), bm.end(), uint8_t{1}) != bm.end();
+}
+
+void ClearAll(Bitmap* bm) { std::fill(bm->begin(), bm->end(), uint8_t{0}); }
+
+template <typename Pred>
+void Apply(const FieldValues& fv, Bitmap* bm, Pred&& pred) {
+  if (!fv.values) {
+    if (!pred(fv.constant)) ClearAll(bm);
+    return;
+  }
+  uint8_t* b = bm->data();
+  const size_t n = bm->size();
+  for (size_t i = 0; i < n; ++i) {
+    if (b[i] && !pred(fv.values[i])) b[i] = 0;
+  }
+}
+
+std::string_view LowerInto(std::string_view s, std::string* buf) {
+  buf->assign(s);
+  for (char& c : *buf) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return *buf;
+}
+
+bool IsSpecialField(std::string_view f) { return f == "_time" || f == "_stream" || f == "_stream_id"; }
+
+// Whole-word tokens any value matching `f` contains.
+void LeafTokens(const Filter& f, std::vector<std::pair<std::string, std::string>>* out) {
+  if (f.case_insensitive || IsSpecialField(f.field)) return;
+  bool drop_last = false;
+  switch (f.kind) {
+    case FilterKind::kPhrase:
+    case FilterKind::kExact:
+      break;
+    case FilterKind::kPrefix:
+    case FilterKind::kExactPrefix:
+      drop_last = EndsWithWordChar(f.value);
+      break;
+    default:
+      return;
+  }
+  std::vector<std::string_view> toks;
+  ForEachToken(std::string_view(f.value), [&](std::string_view t) { toks.push_back(t); });
+  if (drop_last && !toks.empty()) toks.pop_back();
+  for (auto t : toks) out->emplace_back(f.field, std::string(t));
+}
+
+}  // namespace
+
+bool MatchPhrase(std::string_view s, std::string_view p) {
+  if (p.empty()) return s.empty();
+  const bool check_start = StartsWithWordChar(p);
+  const bool check_end = EndsWithWordChar(p);
+  size_t pos = 0;
+  while ((pos = s.find(p, pos)) != std::string_view::npos) {
+    if ((!check_start || IsTokenBoundaryBefore(s, pos)) && (!check_end || IsTokenBoundaryAfter(s, pos + p.size()))) {
+      return true;
+    }
+    ++pos;
+  }
+  return false;
+}
+
+bool MatchPrefix(std::string_view s, std::string_view p) {
+  if (p.empty()) return !s.empty();
+  const bool check_start = StartsWithWordChar(p);
+  size_t pos = 0;
+  while ((pos = s.find(p, pos)) != std::string_view::npos) {
+    if (!check_start || IsTokenBoundaryBefore(s, pos)) return true;
+    ++pos;
+  }
+  return false;
+}
+
+void RequiredTokens(const Filter& f, std::vector<std::pair<std::string, std::string>>* tokens) {
+  if (f.kind == FilterKind::kAnd) {
+    for (const auto& c : f.children) LeafTokens(*c, tokens);
+  } else {
+    LeafTokens(f, tokens);
+  }
+}
+
+void EvalFilter(const Filter& f, EvalSource& src, Bitmap* bm) {
+  switch (f.kind) {
+    case FilterKind::kMatchAll:
+      return;
+    case FilterKind::kAnd:
+      for (const auto& c : f.children) {
+        if (!Any(*bm)) return;
+        EvalFilter(*c, src, bm);
+      }
+      return;
+    case FilterKind::kOr: {
+      Bitmap result(bm->size(), 0);
+      Bitmap tmp;
+      for (const auto& c : f.children) {
+        tmp = *bm;
+        bool any = false;
+        for (size_t i = 0; i < tmp.size(); ++i) {
+          if (result[i]) tmp[i] = 0;
+          any |= tmp[i] != 0;
+        }
+        if (!any) break;
+        EvalFilter(*c, src, &tmp);
+        for (size_t i = 0; i < tmp.size(); ++i) result[i] |= tmp[i];
+      }
+      *bm = std::move(result);
+      return;
+    }
+    case FilterKind::kNot: {
+      Bitmap tmp = *bm;
+      EvalFilter(*f.children[0], src, &tmp);
+      for (size_t i = 0; i < tmp.size(); ++i) {
+        if (tmp[i]) (*bm)[i] = 0;
+      }
+      return;
+    }
+    case FilterKind::kTime: {
+      if (auto b = src.time_bounds()) {
+        if (b->first >= f.min_ts && b->second <= f.max_ts) return;
+        if (b->second < f.min_ts || b->first > f.max_ts) return ClearAll(bm);
+      }
+      const int64_t* ts = src.timestamps();
+      if (!ts) return ClearAll(bm);
+      for (size_t i = 0; i < bm->size(); ++i) {
+        if ((*bm)[i] && (ts[i] < f.min_ts || ts[i] > f.max_ts)) (*bm)[i] = 0;
+      }
+      return;
+    }
+    case FilterKind::kStream: {
+      const StreamTags* tags = src.stream_tags();
+      if (!tags || !f.stream.Matches(*tags)) ClearAll(bm);
+      return;
+    }
+    default:
+      break;
+  }
+
+  // Leaf filters over one field.
+  if (!f.case_insensitive && !IsSpecialField(f.field)) {
+    std::vector<std::pair<std::string, std::string>> toks;
+    LeafTokens(f, &toks);
+    for (const auto& [field, tok] : toks) {
+      if (!src.MayContainToken(field, tok)) return ClearAll(bm);
+    }
+  }
+  const FieldValues fv = src.Get(f.field);
+  const std::string_view v = f.value;
+  std::string buf;
+  switch (f.kind) {
+    case FilterKind::kPhrase:
+      if (f.case_insensitive) {
+        Apply(fv, bm, [&](std::string_view s) { return MatchPhrase(LowerInto(s, &buf), v); });
+      } else {
+        Apply(fv, bm, [&](std::string_view s) { return MatchPhrase(s, v); });
+      }
+      return;
+    case FilterKind::kPrefix:
+      if (f.case_insensitive) {
+        Apply(fv, bm, [&](std::string_view s) { return MatchPrefix(LowerInto(s, &buf), v); });
+      } else {
+        Apply(fv, bm, [&](std::string_view s) { return MatchPrefix(s, v); });
+      }
+      return;
+    case FilterKind::kExact:
+      Apply(fv, bm, [&](std::string_view s) { return s == v; });
+      return;
+    case FilterKind::kExactPrefix:
+      Apply(fv, bm, [&](std::string_view s) { return s.substr(0, v.size()) == v; });
+      return;
+    case FilterKind::kAnyValue:
+      Apply(fv, bm, [](std::string_view s) { return !s.empty(); });
+      return;
+    case FilterKind::kEmptyValue:
+      Apply(fv, bm, [](std::string_view s) { return s.empty(); });
+      return;
+    case FilterKind::kRegexp: {
+      const RE2* re = f.re.get();
+      if (!re) return ClearAll(bm);
+      Apply(fv, bm, [&](std::string_view s) {
+        return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re);
+      });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+}  // namespace vl::logsql

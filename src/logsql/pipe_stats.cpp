@@ -1,0 +1,258 @@
+// `stats` pipe: per-group mergeable state for count, count_uniq, sum, avg, min, max.
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "vl/logsql/pipe.h"
+
+namespace vl::logsql {
+
+namespace {
+
+struct FuncState {
+  uint64_t count = 0;                    // count; avg: numeric values seen
+  std::unordered_set<std::string> uniq;  // count_uniq
+  double sum = 0;                        // sum / avg
+  bool has_num = false;
+  std::string str;                       // min / max
+  double num = 0;
+  bool has_value = false;
+  bool value_is_num = false;
+};
+
+struct Group {
+  std::vector<std::string> by_values;
+  std::vector<FuncState> funcs;
+};
+
+void AppendKeyPart(std::string_view v, std::string* key) {
+  uint32_t n = static_cast<uint32_t>(v.size());
+  key->append(reinterpret_cast<const char*>(&n), sizeof(n));
+  key->append(v);
+}
+
+bool ParseNum(std::string_view s, double* out) {
+  if (s.empty()) return false;
+  const char* b = s.data();
+  const char* e = b + s.size();
+  if (*b == '+') ++b;
+  auto [p, ec] = std::from_chars(b, e, *out);
+  return ec == std::errc() && p == e;
+}
+
+std::string FormatNum(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[512];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
+  if (ec != std::errc()) return "NaN";
+  return std::string(buf, p);
+}
+
+// Better = smaller for min, larger for max: numeric when both numeric, else string compare.
+bool Better(bool is_min, std::string_view v, bool v_num, double vn, const FuncState& st) {
+  if (!st.has_value) return true;
+  int c;
+  if (v_num && st.value_is_num) {
+    c = vn < st.num ? -1 : (vn > st.num ? 1 : 0);
+  } else {
+    c = v.compare(st.str);
+  }
+  return is_min ? c < 0 : c > 0;
+}
+
+}  // namespace
+
+struct StatsState::Impl {
+  const PipeSpec& spec;
+  std::unordered_map<std::string, Group> groups;
+
+  explicit Impl(const PipeSpec& s) : spec(s) {}
+
+  Group& GetGroup(const std::string& key, const std::vector<std::string_view>& by_vals) {
+    auto it = groups.find(key);
+    if (it != groups.end()) return it->second;
+    Group g;
+    g.by_values.assign(by_vals.begin(), by_vals.end());
+    g.funcs.resize(spec.funcs.size());
+    return groups.emplace(key, std::move(g)).first->second;
+  }
+
+  // Columns of `b` a function reads: the listed ones that match, or all.
+  std::vector<const ResultColumn*> Columns(const ResultBlock& b, const StatsFunc& f) const {
+    std::vector<const ResultColumn*> out;
+    for (const auto& c : b.columns) {
+      if (f.fields.empty()) {
+        out.push_back(&c);
+        continue;
+      }
+      for (const auto& pat : f.fields) {
+        if (FieldMatches(pat, c.name)) {
+          out.push_back(&c);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  void Update(const ResultBlock& b) {
+    std::vector<const ResultColumn*> by_cols;
+    for (const auto& f : spec.by) by_cols.push_back(b.Find(f));
+    std::vector<std::vector<const ResultColumn*>> fcols;
+    for (const auto& f : spec.funcs) fcols.push_back(Columns(b, f));
+    std::string key;
+    std::vector<std::string_view> by_vals(by_cols.size());
+    for (size_t r = 0; r < b.rows; ++r) {
+      key.clear();
+      for (size_t i = 0; i < by_cols.size(); ++i) {
+        by_vals[i] = by_cols[i] ? std::string_view(by_cols[i]->values[r]) : std::string_view();
+        AppendKeyPart(by_vals[i], &key);
+      }
+      Group& g = GetGroup(key, by_vals);
+      for (size_t fi = 0; fi < spec.funcs.size(); ++fi) {
+        const StatsFunc& f = spec.funcs[fi];
+        FuncState& st = g.funcs[fi];
+        const auto& cols = fcols[fi];
+        if (f.func == "count") {
+          if (f.fields.empty()) {
+            ++st.count;
+          } else {
+            for (const auto* c : cols) {
+              if (!c->values[r].empty()) {
+                ++st.count;
+                break;
+              }
+            }
+          }
+        } else if (f.func == "count_uniq") {
+          std::string tuple;
+          bool any = false;
+          for (const auto* c : cols) {
+            any |= !c->values[r].empty();
+            AppendKeyPart(c->values[r], &tuple);
+          }
+          if (any) st.uniq.insert(std::move(tuple));
+        } else if (f.func == "sum" || f.func == "avg") {
+          for (const auto* c : cols) {
+            double v;
+            if (ParseNum(c->values[r], &v)) {
+              st.sum += v;
+              st.has_num = true;
+              ++st.count;
+            }
+          }
+        } else if (f.func == "min" || f.func == "max") {
+          for (const auto* c : cols) {
+            const std::string& v = c->values[r];
+            if (v.empty()) continue;
+            double vn = 0;
+            bool is_num = ParseNum(v, &vn);
+            if (Better(f.func == "min", v, is_num, vn, st)) {
+              st.str = v;
+              st.num = vn;
+              st.value_is_num = is_num;
+              st.has_value = true;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  void MergeFunc(const StatsFunc& f, FuncState& dst, FuncState&& src) {
+    dst.count += src.count;
+    dst.sum += src.sum;
+    dst.has_num |= src.has_num;
+    if (f.func == "count_uniq") {
+      if (dst.uniq.size() < src.uniq.size()) std::swap(dst.uniq, src.uniq);
+      for (auto& v : src.uniq) dst.uniq.insert(v);
+    }
+    if ((f.func == "min" || f.func == "max") && src.has_value &&
+        Better(f.func == "min", src.str, src.value_is_num, src.num, dst)) {
+      dst.str = std::move(src.str);
+      dst.num = src.num;
+      dst.value_is_num = src.value_is_num;
+      dst.has_value = true;
+    }
+  }
+
+  std::string ResultValue(const StatsFunc& f, const FuncState& st) const {
+    if (f.func == "count") return std::to_string(st.count);
+    if (f.func == "count_uniq") return std::to_string(st.uniq.size());
+    if (f.func == "sum") return st.has_num ? FormatNum(st.sum) : "NaN";
+    if (f.func == "avg") return st.count ? FormatNum(st.sum / static_cast<double>(st.count)) : "NaN";
+    return st.str;  // min / max
+  }
+};
+
+StatsState::StatsState(const PipeSpec& spec) : impl_(std::make_unique<Impl>(spec)) {}
+StatsState::~StatsState() = default;
+StatsState::StatsState(StatsState&&) noexcept = default;
+
+void StatsState::Update(const ResultBlock& block) { impl_->Update(block); }
+
+void StatsState::Merge(StatsState&& other) {
+  for (auto& [key, g] : other.impl_->groups) {
+    auto it = impl_->groups.find(key);
+    if (it == impl_->groups.end()) {
+      impl_->groups.emplace(key, std::move(g));
+      continue;
+    }
+    for (size_t i = 0; i < g.funcs.size(); ++i) {
+      impl_->MergeFunc(impl_->spec.funcs[i], it->second.funcs[i], std::move(g.funcs[i]));
+    }
+  }
+  other.impl_->groups.clear();
+}
+
+ResultBlock StatsState::Result() const {
+  const PipeSpec& spec = impl_->spec;
+  ResultBlock out;
+  for (const auto& b : spec.by) out.columns.push_back(ResultColumn{b, {}});
+  for (const auto& f : spec.funcs) out.columns.push_back(ResultColumn{f.result_name, {}});
+  auto emit = [&](const Group& g) {
+    for (size_t i = 0; i < spec.by.size(); ++i) out.columns[i].values.push_back(g.by_values[i]);
+    for (size_t i = 0; i < spec.funcs.size(); ++i) {
+      out.columns[spec.by.size() + i].values.push_back(impl_->ResultValue(spec.funcs[i], g.funcs[i]));
+    }
+    ++out.rows;
+  };
+  if (impl_->groups.empty() && spec.by.empty()) {
+    Group g;
+    g.funcs.resize(spec.funcs.size());
+    emit(g);
+  }
+  for (const auto& [key, g] : impl_->groups) emit(g);
+  return out;
+}
+
+namespace {
+
+class StatsProcessor : public Processor {
+ public:
+  StatsProcessor(const PipeSpec& spec, Processor* next) : state_(spec), next_(next) {}
+  bool Push(ResultBlock&& b) override {
+    state_.Update(b);
+    return true;
+  }
+  bool Flush() override {
+    ResultBlock out = state_.Result();
+    if (out.rows > 0) next_->Push(std::move(out));
+    return next_->Flush();
+  }
+
+ private:
+  StatsState state_;
+  Processor* next_;
+};
+
+}  // namespace
+
+std::unique_ptr<Processor> MakeStatsProcessor(const PipeSpec& spec, Processor* next) {
+  return std::make_unique<StatsProcessor>(spec, next);
+}
+
+}  // namespace vl::logsql

@@ -1,0 +1,197 @@
+// victoria-logs: flags in, roles out. Everything else lives in the modules.
+#include <gflags/gflags.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "vl/common/metrics.h"
+#include "vl/common/time_util.h"
+#include "vl/http/router.h"
+#include "vl/http/server.h"
+#include "vl/storage/storage.h"
+
+DEFINE_string(httpListenAddr, ":9428", "TCP address to listen for HTTP requests");
+DEFINE_string(storageDataPath, "victoria-logs-data", "Path to the directory with the stored logs");
+DEFINE_string(retentionPeriod, "7d", "Logs older than this are dropped; units h, d, w, y (a bare number means months)");
+DEFINE_string(futureRetention, "2d", "Logs with timestamps further than this in the future are rejected");
+DEFINE_string(loggerLevel, "INFO", "Minimum level of logged messages: INFO, WARN, ERROR, FATAL or PANIC");
+DEFINE_string(storageNode, "", "Comma-separated host:port list of storage nodes; enables the router role");
+DEFINE_string(insert_maxLineSizeBytes, "256KiB", "Lines longer than this are skipped by line-based ingestion protocols");
+DEFINE_bool(insert_disable, false, "Disable /insert/* endpoints");
+DEFINE_bool(select_disable, false, "Disable /select/* endpoints");
+DEFINE_int32(http_maxGracefulShutdownDuration, 7, "Seconds to wait for in-flight requests on shutdown");
+
+namespace {
+
+// VictoriaLogs flag names contain dots (`-insert.maxLineSizeBytes`), which gflags cannot declare;
+// they are declared with underscores and the dots in typed names are rewritten before parsing.
+std::vector<std::string> RewriteDottedFlagNames(int argc, char** argv) {
+  std::vector<std::string> out;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (i > 0 && arg.size() > 1 && arg[0] == '-') {
+      size_t name_end = arg.find('=');
+      if (name_end == std::string::npos) name_end = arg.size();
+      for (size_t k = 1; k < name_end; ++k) {
+        if (arg[k] == '.') arg[k] = '_';
+      }
+    }
+    out.push_back(std::move(arg));
+  }
+  return out;
+}
+
+[[noreturn]] void FailFlag(const std::string& flag, const std::string& value, const std::string& why) {
+  std::fprintf(stderr, "invalid value \"%s\" for flag -%s: %s\n", value.c_str(), flag.c_str(), why.c_str());
+  std::exit(2);
+}
+
+bool ParseSize(std::string_view s, size_t* out) {
+  static const std::pair<const char*, double> kUnits[] = {
+      {"KiB", 1024.0}, {"MiB", 1024.0 * 1024}, {"GiB", 1024.0 * 1024 * 1024}, {"KB", 1e3}, {"MB", 1e6},
+      {"GB", 1e9}, {"Ki", 1024.0}, {"Mi", 1024.0 * 1024}, {"Gi", 1024.0 * 1024 * 1024}, {"K", 1e3},
+      {"M", 1e6}, {"G", 1e9}, {"B", 1}};
+  double mult = 1;
+  for (const auto& [suffix, m] : kUnits) {
+    std::string_view sv(suffix);
+    if (s.size() > sv.size() && s.substr(s.size() - sv.size()) == sv) {
+      mult = m;
+      s.remove_suffix(sv.size());
+      break;
+    }
+  }
+  std::string num(s);
+  char* end = nullptr;
+  double v = std::strtod(num.c_str(), &end);
+  if (num.empty() || end != num.c_str() + num.size() || v < 0) return false;
+  *out = static_cast<size_t>(v * mult);
+  return true;
+}
+
+void ValidateStorageNodes(const std::string& list) {
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    size_t comma = list.find(',', pos);
+    std::string node = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    size_t colon = node.rfind(':');
+    if (node.empty() || colon == std::string::npos || colon == 0 || colon + 1 == node.size() ||
+        node.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+      FailFlag("storageNode", list, "each entry must be host:port, got \"" + node + "\"");
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+}
+
+spdlog::level::level_enum ParseLoggerLevel(const std::string& level) {
+  if (level == "INFO") return spdlog::level::info;
+  if (level == "WARN") return spdlog::level::warn;
+  if (level == "ERROR") return spdlog::level::err;
+  if (level == "FATAL" || level == "PANIC") return spdlog::level::critical;
+  FailFlag("loggerLevel", level, "want INFO, WARN, ERROR, FATAL or PANIC");
+}
+
+std::string RenderFlags() {
+  std::string out;
+  std::vector<gflags::CommandLineFlagInfo> flags;
+  gflags::GetAllFlags(&flags);
+  for (const auto& f : flags) {
+    if (f.filename.find("main.cpp") == std::string::npos) continue;
+    std::string name = f.name;
+    for (char& c : name) {
+      if (c == '_') c = '.';
+    }
+    out += "-" + name + "=\"" + f.current_value + "\"\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gflags::SetVersionString(VL_VERSION);
+  gflags::SetUsageMessage("victoria-logs: a log database compatible with VictoriaLogs");
+  std::vector<std::string> args = RewriteDottedFlagNames(argc, argv);
+  std::vector<char*> arg_ptrs;
+  for (auto& a : args) arg_ptrs.push_back(a.data());
+  int new_argc = static_cast<int>(arg_ptrs.size());
+  char** new_argv = arg_ptrs.data();
+  gflags::ParseCommandLineFlags(&new_argc, &new_argv, true);
+  if (new_argc > 1) {
+    std::fprintf(stderr, "unexpected command-line argument \"%s\"; flags look like -name=value\n", new_argv[1]);
+    return 2;
+  }
+
+  spdlog::set_level(ParseLoggerLevel(FLAGS_loggerLevel));
+
+  vl::StorageOptions storage_options;
+  storage_options.data_path = FLAGS_storageDataPath;
+  if (!vl::ParseRetention(FLAGS_retentionPeriod, &storage_options.retention_ns) ||
+      storage_options.retention_ns < 24LL * 3600 * vl::kNanosPerSecond) {
+    FailFlag("retentionPeriod", FLAGS_retentionPeriod, "want a duration of at least 1d such as 7d, 4w or 1y");
+  }
+  if (!vl::ParseRetention(FLAGS_futureRetention, &storage_options.future_retention_ns) ||
+      storage_options.future_retention_ns < 24LL * 3600 * vl::kNanosPerSecond) {
+    FailFlag("futureRetention", FLAGS_futureRetention, "want a duration of at least 1d such as 2d");
+  }
+  size_t max_line_size = 0;
+  if (!ParseSize(FLAGS_insert_maxLineSizeBytes, &max_line_size) || max_line_size == 0) {
+    FailFlag("insert.maxLineSizeBytes", FLAGS_insert_maxLineSizeBytes, "want a positive size such as 256KiB");
+  }
+  if (!FLAGS_storageNode.empty()) {
+    ValidateStorageNodes(FLAGS_storageNode);
+    std::fprintf(stderr, "-storageNode=%s: the router (vlinsert/vlselect) role is not available in this build yet; "
+                 "start without -storageNode for a single-node server\n", FLAGS_storageNode.c_str());
+    return 2;
+  }
+
+  // Signals are taken synchronously by the main thread; every other thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  spdlog::info("starting victoria-logs {} with -storageDataPath={} -retentionPeriod={}", VL_VERSION,
+               FLAGS_storageDataPath, FLAGS_retentionPeriod);
+  auto storage = vl::Storage::Open(storage_options);
+  if (!storage.ok()) {
+    spdlog::critical("cannot open storage at {}: {}", FLAGS_storageDataPath, storage.status().message());
+    return 1;
+  }
+
+  vl::http::RouterOptions router;
+  router.storage = storage->get();
+  router.max_line_size_bytes = max_line_size;
+  router.flags_text = RenderFlags;
+  router.insert_disabled = FLAGS_insert_disable;
+  router.select_disabled = FLAGS_select_disable;
+  vl::http::ServerOptions server_options;
+  server_options.listen_addr = FLAGS_httpListenAddr;
+  server_options.max_graceful_shutdown_seconds = FLAGS_http_maxGracefulShutdownDuration;
+  auto server = vl::http::Server::Start(server_options, vl::http::MakeRouter(router));
+  if (!server.ok()) {
+    spdlog::critical("cannot start HTTP server: {}", server.status().message());
+    (*storage)->Close();
+    return 1;
+  }
+  spdlog::info("listening for HTTP requests on {} (port {})", FLAGS_httpListenAddr, (*server)->port());
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("received signal {}; stopping gracefully", strsignal(sig));
+  (*server)->Stop();
+  vl::Status closed = (*storage)->Close();
+  if (!closed.ok()) {
+    spdlog::error("cannot flush storage on shutdown: {}", closed.message());
+    return 1;
+  }
+  spdlog::info("stopped; all data flushed to {}", FLAGS_storageDataPath);
+  gflags::ShutDownCommandLineFlags();
+  return 0;
+}

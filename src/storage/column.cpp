@@ -1,0 +1,192 @@
+#include "vl/storage/column.h"
+
+#include <xxhash.h>
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "vl/common/tokenizer.h"
+#include "vl/storage/format.h"
+
+namespace vl::storage {
+
+namespace {
+constexpr int kZstdLevel = 3;
+constexpr size_t kMaxDict = 255;
+}  // namespace
+
+ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::string* out) {
+  std::string raw;
+  ColumnEncoding enc;
+  bool all_same = true;
+  for (size_t i = 1; i < values.size() && all_same; i++) all_same = values[i] == values[0];
+  if (all_same) {
+    enc = ColumnEncoding::kConst;
+    raw.push_back(static_cast<char>(enc));
+    PutString(&raw, values.empty() ? std::string_view() : values[0]);
+  } else {
+    std::unordered_map<std::string_view, uint8_t> dict;
+    std::vector<std::string_view> order;
+    bool dict_ok = true;
+    for (auto v : values) {
+      if (dict.count(v)) continue;
+      if (order.size() >= kMaxDict) {
+        dict_ok = false;
+        break;
+      }
+      dict.emplace(v, static_cast<uint8_t>(order.size()));
+      order.push_back(v);
+    }
+    if (dict_ok) {
+      enc = ColumnEncoding::kDict;
+      raw.push_back(static_cast<char>(enc));
+      PutVarint(&raw, order.size());
+      for (auto v : order) PutString(&raw, v);
+      for (auto v : values) raw.push_back(static_cast<char>(dict[v]));
+    } else {
+      enc = ColumnEncoding::kPlain;
+      raw.push_back(static_cast<char>(enc));
+      for (auto v : values) PutVarint(&raw, v.size());
+      for (auto v : values) raw.append(v);
+    }
+  }
+  CompressChunk(raw, kZstdLevel, out);
+  return enc;
+}
+
+bool DecodeColumn(std::string_view chunk, size_t rows, std::string* buf,
+                  std::vector<std::string_view>* values) {
+  if (!DecompressChunk(chunk, buf) || buf->empty()) return false;
+  std::string_view data(*buf);
+  auto enc = static_cast<ColumnEncoding>(data[0]);
+  ByteReader r(data.substr(1));
+  values->clear();
+  values->reserve(rows);
+  switch (enc) {
+    case ColumnEncoding::kConst: {
+      std::string_view v;
+      if (!r.String(&v)) return false;
+      values->assign(rows, v);
+      return true;
+    }
+    case ColumnEncoding::kDict: {
+      uint64_t n;
+      if (!r.Varint(&n) || n > kMaxDict) return false;
+      std::vector<std::string_view> dict(n);
+      for (auto& d : dict)
+        if (!r.String(&d)) return false;
+      std::string_view idx;
+      if (!r.Bytes(rows, &idx)) return false;
+      for (char c : idx) {
+        uint8_t i = static_cast<uint8_t>(c);
+        if (i >= n) return false;
+        values->push_back(dict[i]);
+      }
+      return true;
+    }
+    case ColumnEncoding::kPlain: {
+      std::vector<uint64_t> lens(rows);
+      for (auto& l : lens)
+        if (!r.Varint(&l)) return false;
+      for (auto l : lens) {
+        std::string_view v;
+        if (!r.Bytes(l, &v)) return false;
+        values->push_back(v);
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+void EncodeTimestamps(const std::vector<int64_t>& ts, std::string* out) {
+  std::string raw;
+  raw.reserve(ts.size() * 3);
+  int64_t prev = 0;
+  for (size_t i = 0; i < ts.size(); i++) {
+    if (i == 0) {
+      PutZigzag(&raw, ts[0]);
+    } else {
+      PutVarint(&raw, static_cast<uint64_t>(ts[i] - prev));
+    }
+    prev = ts[i];
+  }
+  CompressChunk(raw, kZstdLevel, out);
+}
+
+bool DecodeTimestamps(std::string_view chunk, size_t rows, std::vector<int64_t>* ts) {
+  std::string raw;
+  if (!DecompressChunk(chunk, &raw)) return false;
+  ByteReader r(raw);
+  ts->resize(rows);
+  int64_t prev = 0;
+  for (size_t i = 0; i < rows; i++) {
+    if (i == 0) {
+      if (!r.Zigzag(&prev)) return false;
+    } else {
+      uint64_t d;
+      if (!r.Varint(&d)) return false;
+      prev += static_cast<int64_t>(d);
+    }
+    (*ts)[i] = prev;
+  }
+  return true;
+}
+
+namespace {
+constexpr int kBloomHashes = 6;
+constexpr size_t kBloomBitsPerToken = 12;
+}  // namespace
+
+void BloomFilter::Build(const std::vector<std::string_view>& tokens, std::string* out) {
+  size_t bits = std::max<size_t>(64, tokens.size() * kBloomBitsPerToken);
+  size_t words = (bits + 63) / 64;
+  bits = words * 64;
+  std::vector<uint64_t> w(words, 0);
+  for (auto t : tokens) {
+    uint64_t h = XXH64(t.data(), t.size(), 0);
+    uint64_t h1 = h, h2 = (h >> 32) | (h << 32) | 1;
+    for (int i = 0; i < kBloomHashes; i++) {
+      uint64_t bit = (h1 + static_cast<uint64_t>(i) * h2) % bits;
+      w[bit >> 6] |= 1ULL << (bit & 63);
+    }
+  }
+  PutVarint(out, kBloomHashes);
+  for (uint64_t x : w) PutFixed64(out, x);
+}
+
+bool BloomFilter::MayContain(std::string_view data, std::string_view token) {
+  ByteReader r(data);
+  uint64_t k;
+  if (!r.Varint(&k)) return true;
+  std::string_view words = r.rest();
+  size_t nwords = words.size() / 8;
+  if (nwords == 0) return true;
+  uint64_t bits = nwords * 64;
+  uint64_t h = XXH64(token.data(), token.size(), 0);
+  uint64_t h1 = h, h2 = (h >> 32) | (h << 32) | 1;
+  for (uint64_t i = 0; i < k; i++) {
+    uint64_t bit = (h1 + i * h2) % bits;
+    uint64_t word = LoadFixed64(words.data() + (bit >> 6) * 8);
+    if (!(word & (1ULL << (bit & 63)))) return false;
+  }
+  return true;
+}
+
+std::vector<std::string_view> CollectTokens(const std::vector<std::string_view>& values) {
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::string_view> out;
+  std::string_view prev;
+  bool has_prev = false;
+  for (auto v : values) {
+    if (has_prev && v == prev) continue;  // runs of equal values are common
+    prev = v;
+    has_prev = true;
+    vl::ForEachToken(v, [&](std::string_view t) {
+      if (seen.insert(t).second) out.push_back(t);
+    });
+  }
+  return out;
+}
+
+}  // namespace vl::storage

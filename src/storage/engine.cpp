@@ -1,0 +1,344 @@
+#include "vl/storage/engine.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "vl/storage/format.h"
+
+namespace vl {
+
+Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
+  auto engine = std::make_unique<storage::StorageEngine>(options);
+  Status st = engine->Init();
+  if (!st.ok()) return st;
+  return std::unique_ptr<Storage>(std::move(engine));
+}
+
+}  // namespace vl
+
+namespace vl::storage {
+
+static int64_t WallNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+StorageEngine::StorageEngine(const StorageOptions& options)
+    : opts_(options),
+      partitions_dir_(options.data_path + "/partitions"),
+      wal_dir_(options.data_path + "/wal") {}
+
+StorageEngine::~StorageEngine() { (void)Close(); }
+
+int64_t StorageEngine::MinDay(int64_t now) const { return DayOf(now - opts_.retention_ns); }
+int64_t StorageEngine::MaxDay(int64_t now) const { return DayOf(now + opts_.future_retention_ns); }
+
+Status StorageEngine::Init() {
+  VL_RETURN_IF_ERROR(MakeDirs(partitions_dir_));
+  VL_RETURN_IF_ERROR(MakeDirs(wal_dir_));
+  std::string lock_path = opts_.data_path + "/flock.lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) return Status::IOError("open " + lock_path + ": " + std::strerror(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    closed_ = true;
+    return Status::Unavailable("data directory " + opts_.data_path +
+                               " is locked by another process (flock.lock)");
+  }
+  const bool fsync = !opts_.disable_fsync;
+  int64_t min_day = MinDay(WallNanos());
+  uint64_t max_part_id = 0, max_covered = 0;
+  for (const auto& name : ListDir(partitions_dir_)) {
+    int64_t day;
+    std::string dir = partitions_dir_ + "/" + name;
+    if (!ParseDayName(name, &day)) continue;
+    if (day < min_day) {
+      spdlog::info("storage: dropping partition {} (older than retention)", name);
+      RemoveAll(dir);
+      continue;
+    }
+    auto p = Partition::Open(dir, day, fsync);
+    if (!p.ok()) return p.status();
+    for (const auto& part : p.value()->Snapshot()) max_part_id = std::max(max_part_id, part->id());
+    max_covered = std::max(max_covered, p.value()->covered_wal_seq());
+    partitions_[day] = p.value();
+  }
+  next_part_id_ = std::max<uint64_t>(max_part_id + 1, 1);
+
+  // Replay the WAL: rows of segments not yet covered by their partition go back to memory.
+  std::unordered_map<int64_t, uint64_t> covered;
+  for (const auto& [day, p] : partitions_) covered[day] = p->covered_wal_seq();
+  uint64_t replayed = 0;
+  WalReplayStats stats;
+  VL_RETURN_IF_ERROR(Wal::Replay(
+      wal_dir_,
+      [&](uint64_t seq, std::vector<LogRow>&& rows) {
+        for (auto& r : rows) {
+          int64_t day = DayOf(r.timestamp);
+          if (day < min_day) continue;
+          auto it = covered.find(day);
+          if (it != covered.end() && it->second > seq) continue;
+          memtable_[day].push_back(std::move(r));
+          replayed++;
+        }
+      },
+      &stats));
+  pending_rows_ = replayed;
+  if (stats.segments)
+    spdlog::info("storage: replayed {} WAL records from {} segments, {} rows restored", stats.records,
+                 stats.segments, replayed);
+  wal_ = std::make_unique<Wal>(wal_dir_, opts_.wal_sync_window_us, fsync,
+                               std::max(stats.max_seq, max_covered) + 1);
+  wal_->Start();
+  VL_RETURN_IF_ERROR(Flush());  // also deletes the replayed segments
+  accepting_ = true;
+  flusher_ = std::thread([this] { FlusherLoop(); });
+  merger_ = std::thread([this] { MergerLoop(); });
+  return Status::OK();
+}
+
+void StorageEngine::LogRejected(const char* what, int64_t ts) {
+  int64_t now = WallNanos();
+  int64_t last = last_reject_log_ns_.load();
+  if (now - last < 5 * 1'000'000'000LL) return;
+  if (!last_reject_log_ns_.compare_exchange_strong(last, now)) return;
+  spdlog::warn("storage: rejecting rows with timestamp {} ns: {} (retention {}d, future {}d)", ts,
+               what, opts_.retention_ns / kNanosPerDay, opts_.future_retention_ns / kNanosPerDay);
+}
+
+Status StorageEngine::Add(std::vector<LogRow> rows, AddResult* result) {
+  AddResult local;
+  if (!result) result = &local;
+  *result = AddResult();
+  std::shared_lock<std::shared_mutex> add_lk(add_rw_);
+  if (!accepting_) return Status::Unavailable("storage is closed");
+  int64_t now = WallNanos();
+  int64_t min_day = MinDay(now), max_day = MaxDay(now);
+  size_t keep = 0;
+  for (size_t i = 0; i < rows.size(); i++) {
+    int64_t day = DayOf(rows[i].timestamp);
+    if (day < min_day) {
+      result->rows_too_old++;
+      LogRejected("too old", rows[i].timestamp);
+      continue;
+    }
+    if (day > max_day) {
+      result->rows_too_new++;
+      LogRejected("too far in the future", rows[i].timestamp);
+      continue;
+    }
+    LogRow& r = rows[i];
+    if (r.stream_id.hi == 0 && r.stream_id.lo == 0) r.stream_id = StreamID::Compute(r.tenant, r.stream_tags);
+    r.stream_id.tenant = r.tenant;
+    if (keep != i) rows[keep] = std::move(r);
+    keep++;
+  }
+  rows.resize(keep);
+  rows_too_old_ += result->rows_too_old;
+  rows_too_new_ += result->rows_too_new;
+  if (rows.empty()) return Status::OK();
+  std::string payload;
+  EncodeRows(rows, &payload);
+  uint64_t lsn;
+  size_t n = rows.size();
+  {
+    std::lock_guard<std::mutex> lk(ingest_mu_);
+    lsn = wal_->Append(payload);
+    for (auto& r : rows) memtable_[DayOf(r.timestamp)].push_back(std::move(r));
+    pending_rows_ += n;
+  }
+  if (pending_rows_ > 1'000'000) {
+    std::lock_guard<std::mutex> lk(bg_mu_);
+    flush_requested_ = true;
+    bg_cv_.notify_all();
+  }
+  Status st = wal_->WaitDurable(lsn);
+  if (!st.ok()) return st;
+  rows_ingested_ += n;
+  result->rows_accepted = n;
+  return Status::OK();
+}
+
+Result<std::shared_ptr<Partition>> StorageEngine::GetPartition(int64_t day) {
+  std::lock_guard<std::mutex> lk(partitions_mu_);
+  auto it = partitions_.find(day);
+  if (it != partitions_.end()) return it->second;
+  auto p = Partition::Open(partitions_dir_ + "/" + DayName(day), day, !opts_.disable_fsync);
+  if (!p.ok()) return p.status();
+  if (!opts_.disable_fsync) (void)FsyncDir(partitions_dir_);
+  partitions_[day] = p.value();
+  return p.value();
+}
+
+std::vector<std::shared_ptr<Partition>> StorageEngine::PartitionsSnapshot() const {
+  std::lock_guard<std::mutex> lk(partitions_mu_);
+  std::vector<std::shared_ptr<Partition>> out;
+  for (const auto& [d, p] : partitions_) out.push_back(p);
+  return out;
+}
+
+Status StorageEngine::Flush() {
+  std::lock_guard<std::mutex> flush_lk(flush_mu_);
+  std::unordered_map<int64_t, std::vector<LogRow>> rows;
+  uint64_t seq, lsn;
+  {
+    std::lock_guard<std::mutex> lk(ingest_mu_);
+    rows.swap(memtable_);
+    seq = wal_->Rotate(&lsn);
+  }
+  // Records of the old segments must be on disk before the segments can be deleted.
+  Status wal_st = wal_->WaitDurable(lsn);
+  Status result;
+  for (auto& [day, v] : rows) {
+    size_t n = v.size();
+    Status st;
+    auto p = GetPartition(day);
+    if (p.ok()) st = p.value()->AddRows(&v, seq, next_part_id_++);
+    else st = p.status();
+    if (!st.ok()) {
+      spdlog::error("storage: flush of partition {} failed: {}", DayName(day), st.ToString());
+      std::lock_guard<std::mutex> lk(ingest_mu_);
+      auto& m = memtable_[day];
+      for (auto& r : v) m.push_back(std::move(r));
+      result = st;
+      continue;
+    }
+    pending_rows_ -= n;
+  }
+  if (result.ok() && wal_st.ok()) wal_->DeleteSegmentsBefore(seq);
+  return result;
+}
+
+Status StorageEngine::ForceFlush() {
+  if (!accepting_) return Status::Unavailable("storage is closed");
+  return Flush();
+}
+
+void StorageEngine::ForceMerge(const std::string& partition_prefix) {
+  std::lock_guard<std::mutex> lk(bg_mu_);
+  merge_requests_.push_back(partition_prefix);
+  bg_cv_.notify_all();
+}
+
+void StorageEngine::FlusherLoop() {
+  auto interval = std::chrono::milliseconds(std::max<int64_t>(opts_.flush_interval_ms, 1));
+  while (!stop_) {
+    {
+      std::unique_lock<std::mutex> lk(bg_mu_);
+      bg_cv_.wait_for(lk, interval, [&] { return stop_.load() || flush_requested_; });
+      flush_requested_ = false;
+    }
+    if (stop_) break;
+    if (pending_rows_ == 0) continue;
+    Status st = Flush();
+    if (!st.ok()) spdlog::error("storage: background flush failed: {}", st.ToString());
+  }
+}
+
+void StorageEngine::ApplyRetention() {
+  int64_t min_day = MinDay(WallNanos());
+  std::vector<std::shared_ptr<Partition>> old;
+  {
+    std::lock_guard<std::mutex> lk(partitions_mu_);
+    for (auto it = partitions_.begin(); it != partitions_.end() && it->first < min_day;) {
+      old.push_back(it->second);
+      it = partitions_.erase(it);
+    }
+  }
+  for (auto& p : old) {
+    spdlog::info("storage: dropping partition {} (retention)", p->name());
+    p->Drop();
+  }
+}
+
+void StorageEngine::MergerLoop() {
+  auto last_retention = std::chrono::steady_clock::now();
+  ApplyRetention();
+  while (!stop_) {
+    std::vector<std::string> requests;
+    {
+      std::unique_lock<std::mutex> lk(bg_mu_);
+      bg_cv_.wait_for(lk, std::chrono::seconds(1),
+                      [&] { return stop_.load() || !merge_requests_.empty(); });
+      requests.swap(merge_requests_);
+    }
+    if (stop_) break;
+    if (std::chrono::steady_clock::now() - last_retention > std::chrono::hours(1)) {
+      last_retention = std::chrono::steady_clock::now();
+      ApplyRetention();
+    }
+    for (const auto& p : PartitionsSnapshot()) {
+      bool all = false;
+      for (const auto& prefix : requests)
+        if (p->name().compare(0, prefix.size(), prefix) == 0) all = true;
+      while (!stop_) {
+        auto merged = p->Merge(all, next_part_id_++, &stop_);
+        if (!merged.ok()) {
+          if (merged.status().code() != Status::Code::kCancelled)
+            spdlog::error("storage: merge in {} failed: {}", p->name(), merged.status().ToString());
+          break;
+        }
+        if (!merged.value()) break;
+        merges_++;
+        if (all) break;
+      }
+    }
+  }
+}
+
+Status StorageEngine::Close() {
+  std::lock_guard<std::mutex> lk(close_mu_);
+  if (closed_) return Status::OK();
+  closed_ = true;
+  {
+    std::unique_lock<std::shared_mutex> add_lk(add_rw_);  // waits for in-flight Add() calls
+    accepting_ = false;
+  }
+  {
+    std::lock_guard<std::mutex> bg(bg_mu_);
+    stop_ = true;
+    bg_cv_.notify_all();
+  }
+  if (flusher_.joinable()) flusher_.join();
+  if (merger_.joinable()) merger_.join();
+  Status st;
+  if (wal_) {
+    st = Flush();
+    wal_->Stop();
+    if (st.ok()) wal_->DeleteSegmentsBefore(UINT64_MAX);
+  }
+  if (lock_fd_ >= 0) {
+    ::flock(lock_fd_, LOCK_UN);
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+  }
+  return st;
+}
+
+StorageMetrics StorageEngine::GetMetrics() const {
+  StorageMetrics m;
+  m.rows_ingested = rows_ingested_;
+  m.rows_dropped_too_old = rows_too_old_;
+  m.rows_dropped_too_new = rows_too_new_;
+  m.merges = merges_;
+  m.pending_rows = pending_rows_;
+  m.wal_bytes = wal_ ? wal_->bytes() : 0;
+  for (const auto& p : PartitionsSnapshot()) {
+    m.partitions++;
+    for (const auto& part : p->Snapshot()) {
+      m.parts++;
+      m.rows_stored += part->meta().rows;
+      m.disk_bytes += part->disk_bytes();
+    }
+  }
+  return m;
+}
+
+}  // namespace vl::storage

@@ -1,0 +1,175 @@
+// Opens parts (index in memory, data via pread) and serves blocks through PartBlockView.
+#include <fcntl.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "vl/storage/column.h"
+#include "vl/storage/format.h"
+#include "vl/storage/part.h"
+
+namespace vl::storage {
+
+Result<std::shared_ptr<Part>> Part::Open(const std::string& dir, uint64_t id) {
+  std::shared_ptr<Part> p(new Part());
+  p->id_ = id;
+  p->dir_ = dir;
+  std::string meta_json, index;
+  VL_RETURN_IF_ERROR(ReadFile(dir + "/meta.json", &meta_json));
+  if (!PartMeta::FromJson(meta_json, &p->meta_)) return Status::Corruption("bad meta.json in " + dir);
+  if (p->meta_.format_version != kPartFormatVersion)
+    return Status::Corruption("unsupported part format version in " + dir);
+  VL_RETURN_IF_ERROR(ReadFile(dir + "/index.bin", &index));
+  if (index.size() < 8 ||
+      XXH64(index.data(), index.size() - 8, 0) != LoadFixed64(index.data() + index.size() - 8))
+    return Status::Corruption("index checksum mismatch in " + dir);
+  std::string raw;
+  if (!DecompressChunk(std::string_view(index).substr(0, index.size() - 8), &raw) ||
+      raw.compare(0, 4, "VLPI") != 0)
+    return Status::Corruption("bad index in " + dir);
+  ByteReader r(std::string_view(raw).substr(4));
+  auto bad = [&] { return Status::Corruption("truncated index in " + dir); };
+  uint64_t version, n;
+  if (!r.Varint(&version) || version != kPartFormatVersion || !r.Varint(&n)) return bad();
+  p->streams_.resize(n);
+  for (auto& s : p->streams_) {
+    uint64_t a, pr;
+    std::string_view tags;
+    if (!r.Varint(&a) || !r.Varint(&pr) || !r.Fixed64(&s.id.hi) || !r.Fixed64(&s.id.lo) ||
+        !r.String(&tags) || !StreamTags::UnmarshalCanonical(tags, &s.tags))
+      return bad();
+    s.id.tenant = TenantID{static_cast<uint32_t>(a), static_cast<uint32_t>(pr)};
+  }
+  if (!r.Varint(&n)) return bad();
+  p->column_names_.resize(n);
+  for (auto& name : p->column_names_) {
+    std::string_view v;
+    if (!r.String(&v)) return bad();
+    name.assign(v);
+  }
+  if (!r.Varint(&n)) return bad();
+  p->blocks_.resize(n);
+  for (auto& b : p->blocks_) {
+    uint64_t si, rows, span, tso, tss, nc;
+    if (!r.Varint(&si) || !r.Varint(&rows) || !r.Zigzag(&b.min_ts) || !r.Varint(&span) ||
+        !r.Varint(&tso) || !r.Varint(&tss) || !r.Varint(&nc) || si >= p->streams_.size())
+      return bad();
+    b.stream_idx = static_cast<uint32_t>(si);
+    b.rows = static_cast<uint32_t>(rows);
+    b.max_ts = b.min_ts + static_cast<int64_t>(span);
+    b.ts_offset = tso;
+    b.ts_size = static_cast<uint32_t>(tss);
+    b.first_col = static_cast<uint32_t>(p->columns_.size());
+    b.ncols = static_cast<uint32_t>(nc);
+    for (uint64_t c = 0; c < nc; c++) {
+      uint64_t ni, off, size, boff, bsize;
+      if (!r.Varint(&ni) || !r.Varint(&off) || !r.Varint(&size) || !r.Varint(&boff) ||
+          !r.Varint(&bsize) || ni >= p->column_names_.size())
+        return bad();
+      p->columns_.push_back({static_cast<uint32_t>(ni), off, static_cast<uint32_t>(size), boff,
+                             static_cast<uint32_t>(bsize)});
+    }
+  }
+  std::string data_path = dir + "/data.bin";
+  p->fd_ = ::open(data_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (p->fd_ < 0) return Status::IOError("open " + data_path + ": " + std::strerror(errno));
+  return p;
+}
+
+Part::~Part() {
+  if (fd_ >= 0) ::close(fd_);
+  if (delete_on_close_) RemoveAll(dir_);
+}
+
+Status Part::Read(uint64_t offset, uint32_t size, std::string* out) const {
+  out->resize(size);
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd_, out->data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::IOError("pread " + dir_ + "/data.bin failed");
+    done += static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
+void PartBlockView::Reset(const Part* part, size_t block) {
+  part_ = part;
+  meta_ = &part->blocks()[block];
+  ts_loaded_ = false;
+  names_loaded_ = false;
+  if (cols_.size() < meta_->ncols) cols_.resize(meta_->ncols);
+  for (size_t i = 0; i < meta_->ncols; i++) {
+    cols_[i].loaded = false;
+    cols_[i].bloom_loaded = false;
+  }
+  error_ = Status::OK();
+}
+
+std::span<const int64_t> PartBlockView::timestamps() {
+  if (!ts_loaded_) {
+    ts_loaded_ = true;
+    std::string chunk;
+    Status st = part_->Read(meta_->ts_offset, meta_->ts_size, &chunk);
+    if (!st.ok() || !DecodeTimestamps(chunk, meta_->rows, &ts_)) {
+      error_ = st.ok() ? Status::Corruption("bad timestamps in " + part_->dir()) : st;
+      ts_.assign(meta_->rows, meta_->min_ts);
+    }
+  }
+  return {ts_.data(), meta_->rows};
+}
+
+const std::vector<std::string>& PartBlockView::column_names() const {
+  if (!names_loaded_) {
+    names_loaded_ = true;
+    names_.clear();
+    const auto& cols = part_->columns();
+    for (size_t i = 0; i < meta_->ncols; i++)
+      names_.push_back(part_->column_names()[cols[meta_->first_col + i].name_idx]);
+  }
+  return names_;
+}
+
+const ColumnRef* PartBlockView::FindColumn(std::string_view name) const {
+  const ColumnRef* begin = part_->columns().data() + meta_->first_col;
+  const ColumnRef* end = begin + meta_->ncols;
+  const auto& names = part_->column_names();
+  auto it = std::lower_bound(begin, end, name, [&](const ColumnRef& c, std::string_view n) {
+    return names[c.name_idx] < n;
+  });
+  if (it == end || names[it->name_idx] != name) return nullptr;
+  return it;
+}
+
+const ColumnValues* PartBlockView::column(std::string_view name) {
+  const ColumnRef* ref = FindColumn(name);
+  if (!ref) return nullptr;
+  Decoded& d = cols_[ref - (part_->columns().data() + meta_->first_col)];
+  if (!d.loaded) {
+    d.loaded = true;
+    std::string chunk;
+    Status st = part_->Read(ref->offset, ref->size, &chunk);
+    if (!st.ok() || !DecodeColumn(chunk, meta_->rows, &d.buf, &d.values)) {
+      error_ = st.ok() ? Status::Corruption("bad column in " + part_->dir()) : st;
+      d.values.assign(meta_->rows, std::string_view());
+    }
+  }
+  return &d.values;
+}
+
+bool PartBlockView::MayContainToken(std::string_view column, std::string_view token) {
+  const ColumnRef* ref = FindColumn(column);
+  if (!ref) return false;
+  Decoded& d = cols_[ref - (part_->columns().data() + meta_->first_col)];
+  if (!d.bloom_loaded) {
+    d.bloom_loaded = true;
+    if (!part_->Read(ref->bloom_offset, ref->bloom_size, &d.bloom).ok()) d.bloom.clear();
+  }
+  if (d.bloom.empty()) return true;
+  return BloomFilter::MayContain(d.bloom, token);
+}
+
+}  // namespace vl::storage

@@ -1,0 +1,199 @@
+// Writes a part directory crash-safely: <dir>.tmp, fsync files, rename into place, fsync parent.
+#include <fcntl.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "vl/storage/column.h"
+#include "vl/storage/format.h"
+#include "vl/storage/part.h"
+
+namespace vl::storage {
+
+std::string PartMeta::ToJson() const {
+  char buf[512];
+  snprintf(buf, sizeof(buf),
+           "{\"format_version\":%u,\"rows\":%llu,\"blocks\":%llu,\"min_ts\":%lld,\"max_ts\":%lld,"
+           "\"wal_seq\":%llu,\"data_bytes\":%llu,\"index_bytes\":%llu}\n",
+           format_version, (unsigned long long)rows, (unsigned long long)blocks, (long long)min_ts,
+           (long long)max_ts, (unsigned long long)wal_seq, (unsigned long long)data_bytes,
+           (unsigned long long)index_bytes);
+  return buf;
+}
+
+static bool JsonInt(std::string_view json, std::string_view key, long long* out) {
+  std::string k = "\"" + std::string(key) + "\":";
+  size_t p = json.find(k);
+  if (p == std::string_view::npos) return false;
+  std::string rest(json.substr(p + k.size(), 24));
+  char* end = nullptr;
+  errno = 0;
+  *out = std::strtoll(rest.c_str(), &end, 10);
+  return end != rest.c_str() && errno == 0;
+}
+
+bool PartMeta::FromJson(std::string_view json, PartMeta* m) {
+  long long v[8];
+  const char* keys[] = {"format_version", "rows",    "blocks",     "min_ts",
+                        "max_ts",         "wal_seq", "data_bytes", "index_bytes"};
+  for (int i = 0; i < 8; i++)
+    if (!JsonInt(json, keys[i], &v[i])) return false;
+  m->format_version = static_cast<uint32_t>(v[0]);
+  m->rows = v[1];
+  m->blocks = v[2];
+  m->min_ts = v[3];
+  m->max_ts = v[4];
+  m->wal_seq = v[5];
+  m->data_bytes = v[6];
+  m->index_bytes = v[7];
+  return true;
+}
+
+PartWriter::PartWriter(std::string final_dir, bool fsync)
+    : final_dir_(std::move(final_dir)), tmp_dir_(final_dir_ + ".tmp"), fsync_(fsync) {}
+
+PartWriter::~PartWriter() {
+  if (!done_) Abort();
+}
+
+Status PartWriter::Begin() {
+  RemoveAll(tmp_dir_);
+  VL_RETURN_IF_ERROR(MakeDirs(tmp_dir_));
+  std::string path = tmp_dir_ + "/data.bin";
+  data_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (data_fd_ < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
+  meta_.min_ts = INT64_MAX;
+  meta_.max_ts = INT64_MIN;
+  return Status::OK();
+}
+
+Status PartWriter::FlushData(bool force) {
+  if (data_buf_.empty() || (!force && data_buf_.size() < (4u << 20))) return Status::OK();
+  size_t off = 0;
+  while (off < data_buf_.size()) {
+    ssize_t n = ::write(data_fd_, data_buf_.data() + off, data_buf_.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError("write part data: " + std::string(std::strerror(errno)));
+    }
+    off += static_cast<size_t>(n);
+  }
+  data_buf_.clear();
+  return Status::OK();
+}
+
+Status PartWriter::AddBlock(const StreamID& id, const StreamTags& tags, const BlockInput& block) {
+  size_t rows = block.timestamps.size();
+  if (rows == 0) return Status::OK();
+  auto [sit, new_stream] = stream_idx_.emplace(id, static_cast<uint32_t>(stream_idx_.size()));
+  if (new_stream) {
+    PutVarint(&streams_, id.tenant.account_id);
+    PutVarint(&streams_, id.tenant.project_id);
+    PutFixed64(&streams_, id.hi);
+    PutFixed64(&streams_, id.lo);
+    PutString(&streams_, tags.MarshalCanonical());
+  }
+  int64_t min_ts = block.timestamps.front(), max_ts = block.timestamps.back();
+  PutVarint(&index_, sit->second);
+  PutVarint(&index_, rows);
+  PutZigzag(&index_, min_ts);
+  PutVarint(&index_, static_cast<uint64_t>(max_ts - min_ts));
+  uint64_t ts_off = data_off_ + data_buf_.size();
+  EncodeTimestamps(block.timestamps, &data_buf_);
+  PutVarint(&index_, ts_off);
+  PutVarint(&index_, data_off_ + data_buf_.size() - ts_off);
+
+  // Columns whose values are all empty are not stored.
+  size_t ncols = 0;
+  for (const auto& col : block.columns) {
+    for (auto v : col)
+      if (!v.empty()) {
+        ncols++;
+        break;
+      }
+  }
+  PutVarint(&index_, ncols);
+  for (size_t c = 0; c < block.columns.size(); c++) {
+    const auto& col = block.columns[c];
+    bool any = false;
+    for (auto v : col)
+      if (!v.empty()) {
+        any = true;
+        break;
+      }
+    if (!any) continue;
+    auto [nit, new_name] =
+        name_idx_.emplace(std::string(block.names[c]), static_cast<uint32_t>(name_idx_.size()));
+    if (new_name) PutString(&names_, block.names[c]);
+    uint64_t off = data_off_ + data_buf_.size();
+    EncodeColumn(col, &data_buf_);
+    uint64_t size = data_off_ + data_buf_.size() - off;
+    uint64_t boff = data_off_ + data_buf_.size();
+    BloomFilter::Build(CollectTokens(col), &data_buf_);
+    uint64_t bsize = data_off_ + data_buf_.size() - boff;
+    PutVarint(&index_, nit->second);
+    PutVarint(&index_, off);
+    PutVarint(&index_, size);
+    PutVarint(&index_, boff);
+    PutVarint(&index_, bsize);
+  }
+  meta_.rows += rows;
+  meta_.blocks++;
+  meta_.min_ts = std::min(meta_.min_ts, min_ts);
+  meta_.max_ts = std::max(meta_.max_ts, max_ts);
+  if (data_buf_.size() >= (4u << 20)) {
+    uint64_t n = data_buf_.size();
+    VL_RETURN_IF_ERROR(FlushData(true));
+    data_off_ += n;
+  }
+  return Status::OK();
+}
+
+Status PartWriter::Finish(uint64_t wal_seq, PartMeta* meta) {
+  uint64_t n = data_buf_.size();
+  VL_RETURN_IF_ERROR(FlushData(true));
+  data_off_ += n;
+  if (fsync_ && ::fdatasync(data_fd_) != 0)
+    return Status::IOError("fsync part data: " + std::string(std::strerror(errno)));
+  ::close(data_fd_);
+  data_fd_ = -1;
+
+  std::string raw = "VLPI";
+  PutVarint(&raw, kPartFormatVersion);
+  PutVarint(&raw, stream_idx_.size());
+  raw += streams_;
+  PutVarint(&raw, name_idx_.size());
+  raw += names_;
+  PutVarint(&raw, meta_.blocks);
+  raw += index_;
+  std::string index;
+  CompressChunk(raw, 3, &index);
+  PutFixed64(&index, XXH64(index.data(), index.size(), 0));
+  VL_RETURN_IF_ERROR(WriteFileSync(tmp_dir_ + "/index.bin", index, fsync_));
+
+  meta_.wal_seq = wal_seq;
+  meta_.data_bytes = data_off_;
+  meta_.index_bytes = index.size();
+  if (meta_.rows == 0) meta_.min_ts = meta_.max_ts = 0;
+  VL_RETURN_IF_ERROR(WriteFileSync(tmp_dir_ + "/meta.json", meta_.ToJson(), fsync_));
+  if (fsync_) VL_RETURN_IF_ERROR(FsyncDir(tmp_dir_));
+  RemoveAll(final_dir_);
+  if (::rename(tmp_dir_.c_str(), final_dir_.c_str()) != 0)
+    return Status::IOError("rename " + tmp_dir_ + ": " + std::strerror(errno));
+  if (fsync_) VL_RETURN_IF_ERROR(FsyncDir(std::filesystem::path(final_dir_).parent_path().string()));
+  done_ = true;
+  *meta = meta_;
+  return Status::OK();
+}
+
+void PartWriter::Abort() {
+  if (data_fd_ >= 0) ::close(data_fd_);
+  data_fd_ = -1;
+  RemoveAll(tmp_dir_);
+  done_ = true;
+}
+
+}  // namespace vl::storage

@@ -1,0 +1,343 @@
+#include "vl/storage/partition.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "vl/storage/format.h"
+
+namespace vl::storage {
+
+Partition::Partition(std::string dir, int64_t day, bool fsync)
+    : dir_(std::move(dir)), day_(day), name_(DayName(day)), fsync_(fsync) {}
+
+std::string Partition::PartDirName(uint64_t id) {
+  char buf[24];
+  snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(id));
+  return buf;
+}
+
+static bool ParsePartDirName(const std::string& s, uint64_t* id) {
+  if (s.size() != 16) return false;
+  for (char c : s)
+    if (!isxdigit(static_cast<unsigned char>(c))) return false;
+  *id = std::stoull(s, nullptr, 16);
+  return true;
+}
+
+Result<std::shared_ptr<Partition>> Partition::Open(const std::string& dir, int64_t day, bool fsync) {
+  std::shared_ptr<Partition> p(new Partition(dir, day, fsync));
+  VL_RETURN_IF_ERROR(MakeDirs(dir + "/parts"));
+  std::string list;
+  std::set<std::string> listed;
+  Status st = ReadFile(dir + "/parts.json", &list);
+  if (st.ok()) {
+    // {"parts":["<16 hex>",...]}
+    size_t pos = 0;
+    while ((pos = list.find('"', pos)) != std::string::npos) {
+      size_t end = list.find('"', pos + 1);
+      if (end == std::string::npos) break;
+      std::string tok = list.substr(pos + 1, end - pos - 1);
+      uint64_t id;
+      if (ParsePartDirName(tok, &id)) listed.insert(tok);
+      pos = end + 1;
+    }
+  } else if (st.code() != Status::Code::kNotFound) {
+    return st;
+  }
+  for (const auto& name : ListDir(dir + "/parts")) {
+    if (!listed.count(name)) {
+      spdlog::info("storage: removing unlisted part dir {}/parts/{}", dir, name);
+      RemoveAll(dir + "/parts/" + name);
+    }
+  }
+  RemoveAll(dir + "/parts.json.tmp");
+  for (const auto& name : listed) {
+    uint64_t id;
+    ParsePartDirName(name, &id);
+    auto part = Part::Open(dir + "/parts/" + name, id);
+    if (!part.ok()) {
+      spdlog::error("storage: cannot open part {}: {}", name, part.status().ToString());
+      return part.status();
+    }
+    p->parts_.push_back(std::move(part.value()));
+  }
+  return p;
+}
+
+std::vector<std::shared_ptr<Part>> Partition::Snapshot() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return parts_;
+}
+
+uint64_t Partition::covered_wal_seq() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  uint64_t s = 0;
+  for (const auto& p : parts_) s = std::max(s, p->meta().wal_seq);
+  return s;
+}
+
+Status Partition::WriteListLocked() {
+  std::string json = "{\"parts\":[";
+  for (size_t i = 0; i < parts_.size(); i++) {
+    if (i) json += ",";
+    json += "\"" + PartDirName(parts_[i]->id()) + "\"";
+  }
+  json += "]}\n";
+  return WriteFileAtomic(dir_ + "/parts.json", json, fsync_);
+}
+
+namespace {
+
+// Builds BlockInputs from rows of one stream sorted by time, views into the rows.
+template <typename Emit>
+Status EmitRowBlocks(std::vector<LogRow>& rows, size_t begin, size_t end, Emit&& emit) {
+  size_t i = begin;
+  BlockInput in;
+  std::unordered_map<std::string_view, size_t> col_of;
+  while (i < end) {
+    size_t j = i, bytes = 0;
+    while (j < end && j - i < kMaxBlockRows && bytes < kMaxBlockBytes) {
+      for (const auto& f : rows[j].fields) bytes += f.value.size() + 1;
+      j++;
+    }
+    std::set<std::string_view> names;
+    for (size_t r = i; r < j; r++)
+      for (const auto& f : rows[r].fields)
+        if (!f.value.empty()) names.insert(f.name);
+    in.timestamps.clear();
+    in.names.assign(names.begin(), names.end());
+    col_of.clear();
+    for (size_t c = 0; c < in.names.size(); c++) col_of[in.names[c]] = c;
+    in.columns.assign(in.names.size(), std::vector<std::string_view>(j - i));
+    for (size_t r = i; r < j; r++) {
+      in.timestamps.push_back(rows[r].timestamp);
+      for (const auto& f : rows[r].fields)
+        if (!f.value.empty()) in.columns[col_of[f.name]][r - i] = f.value;
+    }
+    VL_RETURN_IF_ERROR(emit(in));
+    i = j;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Partition::AddRows(std::vector<LogRow>* rows, uint64_t wal_seq, uint64_t part_id) {
+  auto& v = *rows;
+  std::stable_sort(v.begin(), v.end(), [](const LogRow& a, const LogRow& b) {
+    if (a.stream_id != b.stream_id) return a.stream_id < b.stream_id;
+    return a.timestamp < b.timestamp;
+  });
+  std::string final_dir = dir_ + "/parts/" + PartDirName(part_id);
+  PartWriter w(final_dir, fsync_);
+  VL_RETURN_IF_ERROR(w.Begin());
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i;
+    while (j < v.size() && v[j].stream_id == v[i].stream_id) j++;
+    VL_RETURN_IF_ERROR(EmitRowBlocks(v, i, j, [&](const BlockInput& in) {
+      return w.AddBlock(v[i].stream_id, v[i].stream_tags, in);
+    }));
+    i = j;
+  }
+  PartMeta meta;
+  VL_RETURN_IF_ERROR(w.Finish(wal_seq, &meta));
+  auto part = Part::Open(final_dir, part_id);
+  if (!part.ok()) return part.status();
+  std::lock_guard<std::mutex> lk(mu_);
+  if (dropped_) {
+    part.value()->MarkForDeletion();
+    return Status::OK();
+  }
+  parts_.push_back(part.value());
+  Status st = WriteListLocked();
+  if (!st.ok()) {
+    parts_.pop_back();
+    part.value()->MarkForDeletion();
+  }
+  return st;
+}
+
+Result<bool> Partition::Merge(bool all, uint64_t part_id, const std::atomic<bool>* stop) {
+  std::lock_guard<std::mutex> merge_lk(merge_mu_);
+  std::vector<std::shared_ptr<Part>> chosen;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (dropped_ || parts_.size() < 2) return false;
+    auto sorted = parts_;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return a->disk_bytes() < b->disk_bytes(); });
+    if (all) {
+      chosen = sorted;
+    } else {
+      if (sorted.size() <= 8) return false;
+      // Tiered: merge the smallest parts while the next one is not much bigger than the sum so
+      // far, so every row is rewritten O(log n) times.
+      uint64_t sum = 0;
+      for (const auto& p : sorted) {
+        if (chosen.size() >= 16) break;
+        if (!chosen.empty() && p->disk_bytes() > 2 * sum + (1u << 20)) break;
+        chosen.push_back(p);
+        sum += p->disk_bytes();
+      }
+      if (chosen.size() < 2) return false;
+    }
+  }
+  std::shared_ptr<Part> merged;
+  VL_RETURN_IF_ERROR(MergeParts(chosen, part_id, stop, &merged));
+  std::lock_guard<std::mutex> lk(mu_);
+  if (dropped_) {
+    merged->MarkForDeletion();
+    return false;
+  }
+  auto old = parts_;
+  std::set<const Part*> gone;
+  for (const auto& p : chosen) gone.insert(p.get());
+  std::vector<std::shared_ptr<Part>> next;
+  for (const auto& p : parts_)
+    if (!gone.count(p.get())) next.push_back(p);
+  next.push_back(merged);
+  parts_ = next;
+  Status st = WriteListLocked();
+  if (!st.ok()) {
+    parts_ = old;
+    merged->MarkForDeletion();
+    return st;
+  }
+  for (const auto& p : chosen) p->MarkForDeletion();
+  return true;
+}
+
+namespace {
+
+// Rows of one stream accumulated for an output block; owns its strings.
+struct OwnedBlock {
+  std::vector<int64_t> ts;
+  std::map<std::string, std::vector<std::string>, std::less<>> cols;
+  size_t bytes = 0;
+};
+
+Status EmitOwned(OwnedBlock* ob, PartWriter* w, const StreamEntry& s) {
+  if (ob->ts.empty()) return Status::OK();
+  BlockInput in;
+  in.timestamps = std::move(ob->ts);
+  for (auto& [name, vals] : ob->cols) {
+    vals.resize(in.timestamps.size());
+    in.names.push_back(name);
+    in.columns.emplace_back(vals.begin(), vals.end());
+  }
+  Status st = w->AddBlock(s.id, s.tags, in);
+  ob->ts.clear();
+  ob->cols.clear();
+  ob->bytes = 0;
+  return st;
+}
+
+struct Cursor {
+  const Part* part;
+  std::vector<size_t> blocks;  // blocks of the current stream in this part
+  size_t bi = 0;
+  size_t row = 0;
+  PartBlockView view;
+  std::span<const int64_t> ts;
+  std::vector<std::pair<std::string_view, const ColumnValues*>> cols;
+
+  bool Load() {
+    while (bi < blocks.size()) {
+      view.Reset(part, blocks[bi]);
+      ts = view.timestamps();
+      cols.clear();
+      for (const auto& name : view.column_names()) cols.emplace_back(name, view.column(name));
+      row = 0;
+      if (!view.error().ok()) return false;
+      if (!ts.empty()) return true;
+      bi++;
+    }
+    return true;
+  }
+  bool done() const { return bi >= blocks.size(); }
+};
+
+}  // namespace
+
+Status Partition::MergeParts(const std::vector<std::shared_ptr<Part>>& in, uint64_t part_id,
+                             const std::atomic<bool>* stop, std::shared_ptr<Part>* out) {
+  uint64_t wal_seq = 0;
+  // stream id -> per input part, its block indices (in order).
+  std::map<StreamID, std::vector<std::vector<size_t>>> streams;
+  std::map<StreamID, const StreamEntry*> entries;
+  for (size_t pi = 0; pi < in.size(); pi++) {
+    wal_seq = std::max(wal_seq, in[pi]->meta().wal_seq);
+    const auto& blocks = in[pi]->blocks();
+    for (size_t b = 0; b < blocks.size(); b++) {
+      const auto& e = in[pi]->streams()[blocks[b].stream_idx];
+      auto& per_part = streams[e.id];
+      if (per_part.empty()) per_part.resize(in.size());
+      per_part[pi].push_back(b);
+      entries[e.id] = &e;
+    }
+  }
+  std::string final_dir = dir_ + "/parts/" + PartDirName(part_id);
+  PartWriter w(final_dir, fsync_);
+  VL_RETURN_IF_ERROR(w.Begin());
+  for (auto& [sid, per_part] : streams) {
+    if (stop && stop->load()) return Status::Cancelled("merge interrupted");
+    const StreamEntry& entry = *entries[sid];
+    std::vector<std::unique_ptr<Cursor>> cursors;
+    for (size_t pi = 0; pi < in.size(); pi++) {
+      if (per_part[pi].empty()) continue;
+      auto c = std::make_unique<Cursor>();
+      c->part = in[pi].get();
+      c->blocks = per_part[pi];
+      std::sort(c->blocks.begin(), c->blocks.end(), [&](size_t a, size_t b) {
+        return c->part->blocks()[a].min_ts < c->part->blocks()[b].min_ts;
+      });
+      if (!c->Load()) return Status::Corruption("merge: cannot read " + c->part->dir());
+      cursors.push_back(std::move(c));
+    }
+    OwnedBlock ob;
+    while (true) {
+      Cursor* best = nullptr;
+      for (auto& c : cursors)
+        if (!c->done() && (!best || c->ts[c->row] < best->ts[best->row])) best = c.get();
+      if (!best) break;
+      size_t r = ob.ts.size();
+      ob.ts.push_back(best->ts[best->row]);
+      for (auto& [name, vals] : best->cols) {
+        std::string_view v = (*vals)[best->row];
+        if (v.empty()) continue;
+        auto it = ob.cols.find(name);
+        if (it == ob.cols.end()) it = ob.cols.emplace(std::string(name), std::vector<std::string>()).first;
+        it->second.resize(r);
+        it->second.emplace_back(v);
+        ob.bytes += v.size() + 1;
+      }
+      if (++best->row >= best->ts.size()) {
+        best->bi++;
+        if (!best->Load()) return Status::Corruption("merge: cannot read " + best->part->dir());
+      }
+      if (ob.ts.size() >= kMaxBlockRows || ob.bytes >= kMaxBlockBytes)
+        VL_RETURN_IF_ERROR(EmitOwned(&ob, &w, entry));
+    }
+    VL_RETURN_IF_ERROR(EmitOwned(&ob, &w, entry));
+  }
+  PartMeta meta;
+  VL_RETURN_IF_ERROR(w.Finish(wal_seq, &meta));
+  auto part = Part::Open(final_dir, part_id);
+  if (!part.ok()) return part.status();
+  *out = part.value();
+  return Status::OK();
+}
+
+void Partition::Drop() {
+  std::lock_guard<std::mutex> lk(mu_);
+  dropped_ = true;
+  for (auto& p : parts_) p->MarkForDeletion();
+  parts_.clear();
+  RemoveAll(dir_);
+}
+
+}  // namespace vl::storage

@@ -1,0 +1,271 @@
+#include "vl/storage/wal.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "vl/storage/format.h"
+
+namespace vl::storage {
+
+void EncodeRows(const std::vector<LogRow>& rows, std::string* out) {
+  PutVarint(out, rows.size());
+  for (const auto& r : rows) {
+    PutVarint(out, r.tenant.account_id);
+    PutVarint(out, r.tenant.project_id);
+    PutZigzag(out, r.timestamp);
+    PutFixed64(out, r.stream_id.hi);
+    PutFixed64(out, r.stream_id.lo);
+    PutString(out, r.stream_tags.MarshalCanonical());
+    PutVarint(out, r.fields.size());
+    for (const auto& f : r.fields) {
+      PutString(out, f.name);
+      PutString(out, f.value);
+    }
+  }
+}
+
+bool DecodeRows(std::string_view data, std::vector<LogRow>* rows) {
+  ByteReader r(data);
+  uint64_t n;
+  if (!r.Varint(&n)) return false;
+  for (uint64_t i = 0; i < n; i++) {
+    LogRow row;
+    uint64_t a, p, nf;
+    std::string_view tags;
+    if (!r.Varint(&a) || !r.Varint(&p) || !r.Zigzag(&row.timestamp) ||
+        !r.Fixed64(&row.stream_id.hi) || !r.Fixed64(&row.stream_id.lo) || !r.String(&tags) ||
+        !r.Varint(&nf))
+      return false;
+    row.tenant = TenantID{static_cast<uint32_t>(a), static_cast<uint32_t>(p)};
+    row.stream_id.tenant = row.tenant;
+    if (!StreamTags::UnmarshalCanonical(tags, &row.stream_tags)) return false;
+    row.fields.resize(nf);
+    for (auto& f : row.fields) {
+      std::string_view k, v;
+      if (!r.String(&k) || !r.String(&v)) return false;
+      f.name.assign(k);
+      f.value.assign(v);
+    }
+    rows->push_back(std::move(row));
+  }
+  return r.empty();
+}
+
+void AppendWalRecord(std::string_view payload, std::string* out) {
+  PutFixed32(out, static_cast<uint32_t>(payload.size()));
+  PutFixed32(out, XXH32(payload.data(), payload.size(), 0));
+  out->append(payload);
+}
+
+std::string WalSegmentName(uint64_t seq) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%016llu.log", static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+static bool ParseSegmentName(const std::string& name, uint64_t* seq) {
+  if (name.size() != 20 || name.substr(16) != ".log") return false;
+  for (int i = 0; i < 16; i++)
+    if (name[i] < '0' || name[i] > '9') return false;
+  *seq = std::stoull(name.substr(0, 16));
+  return true;
+}
+
+static std::vector<uint64_t> ListSegments(const std::string& dir) {
+  std::vector<uint64_t> seqs;
+  for (const auto& name : ListDir(dir)) {
+    uint64_t s;
+    if (ParseSegmentName(name, &s)) seqs.push_back(s);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  return seqs;
+}
+
+Status Wal::Replay(const std::string& dir,
+                   const std::function<void(uint64_t, std::vector<LogRow>&&)>& fn,
+                   WalReplayStats* stats) {
+  auto seqs = ListSegments(dir);
+  for (size_t i = 0; i < seqs.size(); i++) {
+    std::string path = dir + "/" + WalSegmentName(seqs[i]);
+    std::string data;
+    VL_RETURN_IF_ERROR(ReadFile(path, &data));
+    stats->segments++;
+    stats->max_seq = std::max(stats->max_seq, seqs[i]);
+    size_t off = 0;
+    bool bad = false;
+    while (off < data.size()) {
+      if (data.size() - off < 8) {
+        bad = true;
+        break;
+      }
+      uint32_t len = LoadFixed32(data.data() + off);
+      uint32_t sum = LoadFixed32(data.data() + off + 4);
+      if (len > data.size() - off - 8) {
+        bad = true;
+        break;
+      }
+      std::string_view payload(data.data() + off + 8, len);
+      std::vector<LogRow> rows;
+      if (XXH32(payload.data(), payload.size(), 0) != sum || !DecodeRows(payload, &rows)) {
+        bad = true;
+        break;
+      }
+      stats->records++;
+      fn(seqs[i], std::move(rows));
+      off += 8 + len;
+    }
+    if (bad) {
+      stats->truncated_bytes += data.size() - off;
+      if (i + 1 == seqs.size()) {
+        spdlog::warn("wal: truncating torn tail of {} at offset {} ({} bytes)", path, off,
+                     data.size() - off);
+        if (::truncate(path.c_str(), static_cast<off_t>(off)) != 0)
+          return Status::IOError("truncate " + path + ": " + std::strerror(errno));
+      } else {
+        spdlog::error("wal: corrupt record in {} at offset {}; skipping the rest of the segment",
+                      path, off);
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Wal::Wal(std::string dir, int64_t sync_window_us, bool fsync, uint64_t start_seq)
+    : dir_(std::move(dir)), sync_window_us_(sync_window_us), fsync_(fsync), cur_seq_(start_seq) {}
+
+Wal::~Wal() {
+  Stop();
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void Wal::Start() { writer_ = std::thread([this] { WriterLoop(); }); }
+
+uint64_t Wal::Append(std::string_view payload) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (pending_.empty() || pending_.back().seq != cur_seq_) pending_.push_back({cur_seq_, {}, 0});
+  Batch& b = pending_.back();
+  size_t before = b.data.size();
+  AppendWalRecord(payload, &b.data);
+  appended_lsn_ += b.data.size() - before;
+  live_bytes_ += b.data.size() - before;
+  b.end_lsn = appended_lsn_;
+  work_cv_.notify_one();
+  return appended_lsn_;
+}
+
+Status Wal::WaitDurable(uint64_t lsn) {
+  std::unique_lock<std::mutex> lk(mu_);
+  done_cv_.wait(lk, [&] { return durable_lsn_ >= lsn || !failed_.ok() || stopped_; });
+  if (durable_lsn_ >= lsn) return Status::OK();
+  if (!failed_.ok()) return failed_;
+  return Status::Unavailable("wal stopped");
+}
+
+uint64_t Wal::Rotate(uint64_t* lsn) {
+  std::lock_guard<std::mutex> lk(mu_);
+  *lsn = appended_lsn_;
+  return ++cur_seq_;
+}
+
+void Wal::DeleteSegmentsBefore(uint64_t seq) {
+  uint64_t freed = 0;
+  for (uint64_t s : ListSegments(dir_)) {
+    if (s >= seq) continue;
+    std::string path = dir_ + "/" + WalSegmentName(s);
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0) freed += st.st_size;
+    ::unlink(path.c_str());
+  }
+  if (fsync_) (void)FsyncDir(dir_);
+  std::lock_guard<std::mutex> lk(mu_);
+  live_bytes_ -= std::min(live_bytes_, freed);
+}
+
+uint64_t Wal::bytes() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return live_bytes_;
+}
+
+void Wal::Stop() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stopped_ = true;
+  }
+  done_cv_.notify_all();
+}
+
+Status Wal::SyncCurrent() {
+  if (fd_ >= 0 && fsync_ && ::fdatasync(fd_) != 0)
+    return Status::IOError("wal fdatasync: " + std::string(std::strerror(errno)));
+  return Status::OK();
+}
+
+Status Wal::WriteBatch(const Batch& b) {
+  if (fd_ < 0 || fd_seq_ != b.seq) {
+    VL_RETURN_IF_ERROR(SyncCurrent());
+    if (fd_ >= 0) ::close(fd_);
+    std::string path = dir_ + "/" + WalSegmentName(b.seq);
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
+    fd_seq_ = b.seq;
+    if (fsync_) VL_RETURN_IF_ERROR(FsyncDir(dir_));
+  }
+  size_t off = 0;
+  while (off < b.data.size()) {
+    ssize_t n = ::write(fd_, b.data.data() + off, b.data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError("wal write: " + std::string(std::strerror(errno)));
+    }
+    off += static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
+void Wal::WriterLoop() {
+  std::unique_lock<std::mutex> lk(mu_);
+  while (true) {
+    work_cv_.wait(lk, [&] { return stop_ || !pending_.empty(); });
+    if (pending_.empty() && stop_) break;
+    if (sync_window_us_ > 0 && !stop_) {
+      // Let concurrent writers join this commit.
+      lk.unlock();
+      std::this_thread::sleep_for(std::chrono::microseconds(sync_window_us_));
+      lk.lock();
+    }
+    std::deque<Batch> batches;
+    batches.swap(pending_);
+    lk.unlock();
+    Status st;
+    uint64_t end = 0;
+    for (const auto& b : batches) {
+      if (st.ok()) st = WriteBatch(b);
+      end = b.end_lsn;
+    }
+    if (st.ok()) st = SyncCurrent();
+    lk.lock();
+    if (st.ok()) {
+      durable_lsn_ = end;
+    } else {
+      spdlog::error("wal: {}", st.ToString());
+      failed_ = st;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+}  // namespace vl::storage

@@ -1,0 +1,162 @@
+"""Starts the real victoria-logs binary on a free loopback port for end-to-end tests."""
+import argparse
+import gzip
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+HTTP_TIMEOUT = 30
+
+
+def binary_from_args():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    args, rest = parser.parse_known_args()
+    sys.argv = [sys.argv[0]] + rest
+    return os.path.abspath(args.binary)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One victoria-logs process; restartable on the same data directory and port."""
+
+    def __init__(self, binary, data_dir=None, extra_flags=()):
+        self.binary = binary
+        self.own_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="vl-e2e-")
+        self.port = free_port()
+        self.extra_flags = list(extra_flags)
+        self.proc = None
+        self.log_path = os.path.join(self.data_dir, "..", os.path.basename(self.data_dir) + ".log")
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout=30):
+        cmd = [self.binary, f"-httpListenAddr=127.0.0.1:{self.port}",
+               f"-storageDataPath={self.data_dir}/data"] + self.extra_flags
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.read_log()[-2000:]}")
+            try:
+                status, body, _ = self.get("/health", timeout=1)
+                if status == 200 and body == b"OK":
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("server did not become healthy in time")
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self, timeout=60):
+        """Graceful stop (SIGTERM); returns the exit code."""
+        if self.proc is None:
+            return None
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=timeout)
+        self.proc = None
+        self.log.close()
+        return code
+
+    def kill(self):
+        """kill -9: no chance to flush anything."""
+        if self.proc is None:
+            return
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+        self.proc = None
+        self.log.close()
+
+    def cleanup(self):
+        if self.proc is not None:
+            self.kill()
+        if self.own_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            try:
+                os.remove(self.log_path)
+            except OSError:
+                pass
+
+    def request(self, method, path, body=None, headers=None, timeout=HTTP_TIMEOUT):
+        req = urllib.request.Request(self.url + path, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return resp.status, resp.read(), dict(resp.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), dict(e.headers)
+
+    def get(self, path, timeout=HTTP_TIMEOUT):
+        return self.request("GET", path, timeout=timeout)
+
+    def ingest(self, lines, params="", headers=None, compress=None):
+        body = "".join(line if isinstance(line, str) else json.dumps(line) + "\n" for line in lines).encode()
+        headers = dict(headers or {})
+        if compress == "gzip":
+            body = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
+        path = "/insert/jsonline" + ("?" + params if params else "")
+        return self.request("POST", path, body=body, headers=headers)
+
+    def query(self, q, **args):
+        """Runs a LogsQL query; returns (status, list of row dicts or error text)."""
+        headers = args.pop("headers", None)
+        args["query"] = q
+        status, body, _ = self.request("GET", "/select/logsql/query?" + urllib.parse.urlencode(args),
+                                       headers=headers)
+        if status != 200:
+            return status, body.decode()
+        return status, [json.loads(line) for line in body.decode().splitlines() if line]
+
+    def count(self, q="*", **args):
+        status, rows = self.query(q + " | stats count() as c", **args)
+        assert status == 200, rows
+        return int(rows[0]["c"])
+
+    def flush(self):
+        status, _, _ = self.get("/internal/force_flush")
+        assert status == 200
+
+
+class Check:
+    """Minimal test harness: named cases, a summary line, non-zero exit on failure."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def run(self, name, fn):
+        t0 = time.time()
+        try:
+            fn()
+            self.passed += 1
+            print(f"PASS {name} ({time.time() - t0:.2f}s)", flush=True)
+        except Exception as e:  # noqa: BLE001 - report every failure and keep going
+            self.failed += 1
+            import traceback
+            traceback.print_exc()
+            print(f"FAIL {name}: {e}", flush=True)
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed")
+        sys.exit(1 if self.failed else 0)
