@@ -68,7 +68,10 @@ def main():
     ap.add_argument("--batch", type=int, default=10_000)
     args = ap.parse_args()
 
-    data = subprocess.run([args.gen, f"--rows={args.rows}", "--seed=1"], capture_output=True, check=True).stdout
+    # 1 ms apart, ending about now, so every row is inside the default retention.
+    start_ns = time.time_ns() - args.rows * 1_000_000 - 60 * 1_000_000_000
+    data = subprocess.run([args.gen, f"--rows={args.rows}", "--seed=1", f"--start_ns={start_ns}", "--step_ns=1000000"],
+                          capture_output=True, check=True).stdout
     lines = data.splitlines(keepends=True)
     batches = [b"".join(lines[i:i + args.batch]) for i in range(0, len(lines), args.batch)]
     per_client = [batches[c::args.clients] for c in range(args.clients)]

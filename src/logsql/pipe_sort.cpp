@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <unordered_map>
 
 #include "vl/common/time_util.h"
@@ -114,16 +115,17 @@ class SortProcessor : public Processor {
   }
 
  private:
-  auto Less() const {
-    return [this](const Row& a, const Row& b) {
-      for (size_t k = 0; k < spec_.sort_by.size(); ++k) {
-        int c = CompareKeys(a.keys[k], b.keys[k]);
-        if (c == 0) continue;
-        bool desc = spec_.sort_by[k].desc != spec_.sort_desc;
-        return desc ? c > 0 : c < 0;
-      }
-      return a.seq < b.seq;
-    };
+  bool RowLess(const Row& a, const Row& b) const {
+    for (size_t k = 0; k < spec_.sort_by.size(); ++k) {
+      int c = CompareKeys(a.keys[k], b.keys[k]);
+      if (c == 0) continue;
+      bool desc = spec_.sort_by[k].desc != spec_.sort_desc;
+      return desc ? c > 0 : c < 0;
+    }
+    return a.seq < b.seq;
+  }
+  std::function<bool(const Row&, const Row&)> Less() const {
+    return [this](const Row& a, const Row& b) { return RowLess(a, b); };
   }
 
   void Trim() {

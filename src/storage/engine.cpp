@@ -239,6 +239,9 @@ void StorageEngine::FlusherLoop() {
     if (pending_rows_ == 0) continue;
     Status st = Flush();
     if (!st.ok()) spdlog::error("storage: background flush failed: {}", st.ToString());
+    std::lock_guard<std::mutex> lk(bg_mu_);
+    merge_check_ = true;
+    bg_cv_.notify_all();
   }
 }
 
@@ -266,8 +269,9 @@ void StorageEngine::MergerLoop() {
     {
       std::unique_lock<std::mutex> lk(bg_mu_);
       bg_cv_.wait_for(lk, std::chrono::seconds(1),
-                      [&] { return stop_.load() || !merge_requests_.empty(); });
+                      [&] { return stop_.load() || !merge_requests_.empty() || merge_check_; });
       requests.swap(merge_requests_);
+      merge_check_ = false;
     }
     if (stop_) break;
     if (std::chrono::steady_clock::now() - last_retention > std::chrono::hours(1)) {

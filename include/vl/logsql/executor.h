@@ -1,0 +1,24 @@
+// Runs a parsed query over a Searchable and streams result blocks into a sink.
+#pragma once
+
+#include <atomic>
+
+#include "vl/common/status.h"
+#include "vl/common/stream.h"
+#include "vl/logsql/query.h"
+#include "vl/logsql/result.h"
+#include "vl/storage/block.h"
+
+namespace vl::logsql {
+
+// Blocks are searched in parallel; filter evaluation and row materialization run concurrently,
+// the pipe chain and `sink.Write` are serialized by a mutex. Stops early when a `limit` is
+// satisfied, the sink returns false, or `*cancelled` becomes true (-> Status::Cancelled).
+Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
+                    const std::atomic<bool>* cancelled);
+
+// The SearchSpec derived from the query's top-level AND: time range, stream predicate and a
+// bloom-filter block pre-check. References `query`, which must outlive the returned spec.
+SearchSpec MakeSearchSpec(TenantID tenant, const Query& query, const std::atomic<bool>* cancelled);
+
+}  // namespace vl::logsql

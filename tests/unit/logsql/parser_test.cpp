@@ -1,0 +1,197 @@
+#include <gtest/gtest.h>
+
+#include "vl/common/time_util.h"
+#include "vl/logsql/query.h"
+
+namespace vl::logsql {
+namespace {
+
+int64_t Now() {
+  int64_t ns = 0;
+  ParseRFC3339("2025-01-01T01:00:00Z", &ns);
+  return ns;
+}
+
+std::string Canon(const std::string& q) {
+  auto r = ParseQuery(q, Now());
+  if (!r.ok()) return "ERROR: " + r.status().message();
+  return r.value()->ToString();
+}
+
+struct Case {
+  const char* in;
+  const char* out;
+};
+
+TEST(ParserTest, CanonicalForms) {
+  const Case cases[] = {
+      {"error", "error"},
+      {"error -buggy OR foo", "error !buggy or foo"},
+      {"(error -buggy) OR foo", "error !buggy or foo"},
+      {"error AND (buggy OR foo)", "error (buggy or foo)"},
+      {"NOT error", "!error"},
+      {"not (a or b)", "!(a or b)"},
+      {"-a -b", "!a !b"},
+      {"!!a", "a"},
+      {"a and b and (c and d)", "a b c d"},
+      {"a or (b or c)", "a or b or c"},
+      {"* error *", "error"},
+      {"foo OR *", "*"},
+      {"\"foo bar\"", "\"foo bar\""},
+      {"foo-bar", "\"foo-bar\""},
+      {"1.2.3.4", "1.2.3.4"},
+      {"/api/v1", "\"/api/v1\""},
+      {"err*", "err*"},
+      {"\"foo bar\"*", "\"foo bar\"*"},
+      {"level:error", "level:error"},
+      {"log.level:error", "log.level:error"},
+      {"\"ip:remote\":\"1.2.3.4\"", "\"ip:remote\":1.2.3.4"},
+      {"ts:12:30", "ts:\"12:30\""},
+      {"field:*", "field:*"},
+      {"field:\"\"", "field:\"\""},
+      {"field:=\"v\"", "field:=v"},
+      {"field:!=\"v\"", "!field:=v"},
+      {"=\"full value\"*", "=\"full value\"*"},
+      {"~\"err|warn\"", "~\"err|warn\""},
+      {"f:!~\"re\"", "!f:~\"re\""},
+      {"~\"\"", "*"},
+      {"~\".*\" foo", "foo"},
+      {"f:~\".+\"", "f:*"},
+      {"i(Error)", "i(error)"},
+      {"f:i(\"Foo Bar\"*)", "f:i(\"foo bar\"*)"},
+      {"level:(warn OR debug)", "level:warn or level:debug"},
+      {"level:in(a, b)", "level:=a or level:=b"},
+      {"exact(\"x\")", "=x"},
+      {"{app=\"x\"}", "{app=\"x\"}"},
+      {"_stream:{app=~\"a.*\", env!=\"dev\" or app in (x, \"y.z\")}",
+       "{app=~\"a.*\",env!=\"dev\" or app=~\"x|y\\\\.z\"}"},
+      {"{a=\"b\"} {c=\"d\"} foo", "{a=\"b\",c=\"d\"} foo"},
+      {"_time:5m", "_time:5m"},
+      {"_time:1h   offset 5m", "_time:1h offset 5m"},
+      {"_time:[2025-01-01Z, 2025-02-01Z)", "_time:[2025-01-01Z, 2025-02-01Z)"},
+      {"\"and\" \"or\" \"not\" \"limit\"", "\"and\" \"or\" \"not\" \"limit\""},
+      {"AND:x", "\"AND\":x"},
+      {"a # comment\nb", "a b"},
+      {"'single\\'quote'", "\"single'quote\""},
+      {"foo | limit", "foo | limit 10"},
+      {"foo | head 5 | skip 2", "foo | limit 5 | offset 2"},
+      {"foo | keep a, b, c*", "foo | fields a, b, c*"},
+      {"foo | sort by (a, b desc) desc", "foo | sort by (a, b desc) desc"},
+      {"foo | sort by (a) | limit 5 | offset 3", "foo | sort by (a) limit 5 | offset 3"},
+      {"foo | order (a) offset 3 | limit 5", "foo | sort by (a) offset 3 limit 5"},
+      {"foo | sort by (a) | offset 3", "foo | sort by (a) offset 3"},
+      {"foo | stats count()", "foo | stats count(*) as \"count(*)\""},
+      {"foo | count() c", "foo | stats count(*) as c"},
+      {"foo | STATS BY (a, b) count() AS c, count_uniq(u) u", "foo | stats by (a, b) count(*) as c, count_uniq(u) as u"},
+      {"foo | stats (a) count(x, y)", "foo | stats by (a) count(x, y) as \"count(x, y)\""},
+      {"foo | filter bar | filter baz", "foo bar baz"},
+      {"foo | limit 3 | filter bar | where baz", "foo | limit 3 | filter bar baz"},
+      {"foo | x:y", "foo x:y"},
+  };
+  for (const auto& c : cases) {
+    std::string got = Canon(c.in);
+    EXPECT_EQ(got, c.out) << "query: " << c.in;
+    EXPECT_EQ(Canon(got), got) << "round trip of: " << got;
+  }
+}
+
+TEST(ParserTest, Errors) {
+  const Case cases[] = {
+      {"foo |", "cannot parse query [foo |]: unexpected end of query at position 6; expected pipe name"},
+      {"foo and", "unexpected end of query at position 8; expected filter after 'and'"},
+      {"(foo", "unexpected end of query at position 5; expected ')'"},
+      {"foo)", "unexpected token \")\" at position 4; expected '|' or end of query"},
+      {"| foo", "unexpected token \"|\" at position 1; expected filter"},
+      {"stats", "query cannot start with pipe name \"stats\" at position 1"},
+      {"Limit 5", "query cannot start with pipe name \"Limit\" at position 1"},
+      {"count()", "query cannot start with pipe name \"count\""},
+      {"foo | stats count() c, count() c", "duplicate result name \"c\" at position 33"},
+      {"foo | sort by (a) limit x", "unexpected token \"x\" at position 25; expected limit value"},
+      {"{app=\"x\"", "expected ',', 'or' or '}'"},
+      {"f*:x", "wildcard field names are not supported"},
+      {"foo | unpack_json", "unsupported pipe \"unpack_json\" at position 7"},
+      {"~\"(\"", "invalid regexp"},
+      {"_time:[foo, bar]", "cannot parse start time"},
+      {"_time:bogus", "cannot parse time filter value"},
+      {"foo:{a=\"b\"}", "stream filter is allowed only for _stream"},
+      {"foo | offset", "expected number of rows to skip"},
+  };
+  for (const auto& c : cases) {
+    auto r = ParseQuery(c.in, Now());
+    ASSERT_FALSE(r.ok()) << c.in;
+    EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(c.out), std::string::npos) << c.in << " -> " << r.status().message();
+  }
+}
+
+TEST(ParserTest, TimeRanges) {
+  auto q = ParseQuery("_time:5m", Now());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.value()->filter().min_ts, Now() - 300 * kNanosPerSecond);
+  EXPECT_EQ(q.value()->filter().max_ts, Now());
+
+  q = ParseQuery("_time:1h offset 5m", Now());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.value()->filter().min_ts, Now() - 3900 * kNanosPerSecond);
+  EXPECT_EQ(q.value()->filter().max_ts, Now() - 300 * kNanosPerSecond);
+
+  int64_t d0, d1;
+  ParseRFC3339("2025-01-01T00:00:00Z", &d0);
+  ParseRFC3339("2025-01-02T00:00:00Z", &d1);
+  q = ParseQuery("_time:2025-01-01Z", Now());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.value()->filter().min_ts, d0);
+  EXPECT_EQ(q.value()->filter().max_ts, d1 - 1);
+
+  q = ParseQuery("_time:[2025-01-01Z, 2025-01-02Z)", Now());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.value()->filter().min_ts, d0);
+  EXPECT_EQ(q.value()->filter().max_ts, d1 - 1);
+
+  q = ParseQuery("_time:(2025-01-01Z, 2025-01-01Z]", Now());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.value()->filter().min_ts, d0 + 1);
+  EXPECT_EQ(q.value()->filter().max_ts, d1 - 1);
+
+  q = ParseQuery("_time:<=2025-01-01Z", Now());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.value()->filter().max_ts, d1 - 1);
+  q = ParseQuery("_time:>=2025-01-01Z", Now());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.value()->filter().min_ts, d0);
+}
+
+TEST(QueryTest, AddTimeRangeRoundTrips) {
+  auto q = ParseQuery("error or warn", Now());
+  ASSERT_TRUE(q.ok());
+  int64_t start = Now() - 12345, end = Now() + 1;
+  q.value()->AddTimeRange(start, end);
+  std::string s = q.value()->ToString();
+  auto q2 = ParseQuery(s, Now());
+  ASSERT_TRUE(q2.ok()) << s;
+  EXPECT_EQ(q2.value()->ToString(), s);
+  const Filter& f = q2.value()->filter();
+  ASSERT_EQ(f.kind, FilterKind::kAnd);
+  EXPECT_EQ(f.children[0]->kind, FilterKind::kTime);
+  EXPECT_EQ(f.children[0]->min_ts, start);
+  EXPECT_EQ(f.children[0]->max_ts, end);
+}
+
+TEST(QueryTest, AppendLimitAndLastNRows) {
+  auto q = ParseQuery("error | fields _time, _msg", Now());
+  ASSERT_TRUE(q.ok());
+  EXPECT_TRUE(q.value()->CanReturnLastNRows());
+  q.value()->AppendLimit(7);
+  EXPECT_EQ(q.value()->ToString(), "error | fields _time, _msg | limit 7");
+  EXPECT_FALSE(q.value()->CanReturnLastNRows());
+
+  EXPECT_TRUE(ParseQuery("error", Now()).value()->CanReturnLastNRows());
+  EXPECT_TRUE(ParseQuery("error | filter x", Now()).value()->CanReturnLastNRows());
+  EXPECT_FALSE(ParseQuery("error | fields _msg", Now()).value()->CanReturnLastNRows());
+  EXPECT_FALSE(ParseQuery("error | count()", Now()).value()->CanReturnLastNRows());
+  EXPECT_FALSE(ParseQuery("error | sort by (a)", Now()).value()->CanReturnLastNRows());
+  EXPECT_FALSE(ParseQuery("error | offset 1", Now()).value()->CanReturnLastNRows());
+}
+
+}  // namespace
+}  // namespace vl::logsql

@@ -1,0 +1,171 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "../../storage/test_util.h"
+#include "vl/storage/column.h"
+#include "vl/storage/format.h"
+#include "vl/storage/wal.h"
+
+using namespace vl;
+using namespace vl::storage;
+
+static std::vector<std::string_view> RoundTrip(const std::vector<std::string_view>& in,
+                                               ColumnEncoding* enc, std::string* buf) {
+  std::string chunk;
+  *enc = EncodeColumn(in, &chunk);
+  std::vector<std::string_view> out;
+  EXPECT_TRUE(DecodeColumn(chunk, in.size(), buf, &out));
+  return out;
+}
+
+TEST(Encoding, Varints) {
+  std::string s;
+  std::vector<int64_t> vals = {0, 1, -1, 127, 128, -300, INT64_MAX, INT64_MIN};
+  for (auto v : vals) PutZigzag(&s, v);
+  PutVarint(&s, UINT64_MAX);
+  ByteReader r(s);
+  for (auto v : vals) {
+    int64_t got;
+    ASSERT_TRUE(r.Zigzag(&got));
+    EXPECT_EQ(got, v);
+  }
+  uint64_t u;
+  ASSERT_TRUE(r.Varint(&u));
+  EXPECT_EQ(u, UINT64_MAX);
+  EXPECT_TRUE(r.empty());
+  EXPECT_FALSE(r.Varint(&u));
+}
+
+TEST(Encoding, ColumnConst) {
+  std::vector<std::string_view> in(1000, "same value");
+  ColumnEncoding enc;
+  std::string buf;
+  EXPECT_EQ(RoundTrip(in, &enc, &buf), in);
+  EXPECT_EQ(enc, ColumnEncoding::kConst);
+}
+
+TEST(Encoding, ColumnDictWithEmpty) {
+  std::vector<std::string_view> in;
+  const char* vals[] = {"GET", "POST", "", "DELETE"};
+  for (int i = 0; i < 5000; i++) in.push_back(vals[i % 4]);
+  ColumnEncoding enc;
+  std::string buf;
+  EXPECT_EQ(RoundTrip(in, &enc, &buf), in);
+  EXPECT_EQ(enc, ColumnEncoding::kDict);
+}
+
+TEST(Encoding, ColumnPlain) {
+  std::vector<std::string> storage;
+  for (int i = 0; i < 3000; i++) storage.push_back(i % 7 == 0 ? "" : "value-" + std::to_string(i * 7919));
+  std::vector<std::string_view> in(storage.begin(), storage.end());
+  ColumnEncoding enc;
+  std::string buf;
+  EXPECT_EQ(RoundTrip(in, &enc, &buf), in);
+  EXPECT_EQ(enc, ColumnEncoding::kPlain);
+}
+
+TEST(Encoding, ColumnEmptyAndSingle) {
+  ColumnEncoding enc;
+  std::string buf;
+  std::vector<std::string_view> one = {""};
+  EXPECT_EQ(RoundTrip(one, &enc, &buf), one);
+  std::vector<std::string_view> none;
+  EXPECT_EQ(RoundTrip(none, &enc, &buf), none);
+}
+
+TEST(Encoding, Timestamps) {
+  std::mt19937_64 rng(1);
+  std::vector<int64_t> ts;
+  int64_t t = -5'000'000'000LL;
+  for (int i = 0; i < 10000; i++) ts.push_back(t += rng() % 1'000'000);
+  std::string chunk;
+  EncodeTimestamps(ts, &chunk);
+  std::vector<int64_t> out;
+  ASSERT_TRUE(DecodeTimestamps(chunk, ts.size(), &out));
+  EXPECT_EQ(out, ts);
+  EXPECT_LT(chunk.size(), ts.size() * 4);
+}
+
+TEST(Bloom, NoFalseNegativesFewFalsePositives) {
+  std::vector<std::string> toks;
+  for (int i = 0; i < 5000; i++) toks.push_back("tok" + std::to_string(i));
+  std::vector<std::string_view> views(toks.begin(), toks.end());
+  std::string bloom;
+  BloomFilter::Build(views, &bloom);
+  for (auto t : views) EXPECT_TRUE(BloomFilter::MayContain(bloom, t));
+  int fp = 0;
+  for (int i = 0; i < 10000; i++) fp += BloomFilter::MayContain(bloom, "other" + std::to_string(i));
+  EXPECT_LT(fp, 300);  // < 3%
+}
+
+TEST(Bloom, Tokens) {
+  std::vector<std::string_view> vals = {"GET /api/v1/users 200", "error: connection refused", ""};
+  auto toks = CollectTokens(vals);
+  std::string bloom;
+  BloomFilter::Build(toks, &bloom);
+  for (auto t : {"GET", "api", "v1", "users", "200", "error", "connection", "refused"})
+    EXPECT_TRUE(BloomFilter::MayContain(bloom, t)) << t;
+}
+
+TEST(Wal, RowsRoundTrip) {
+  std::vector<LogRow> rows;
+  for (int i = 0; i < 10; i++) rows.push_back(storage_test::MakeRow({1, 2}, 1000 + i, "app", i));
+  std::string payload;
+  EncodeRows(rows, &payload);
+  std::vector<LogRow> out;
+  ASSERT_TRUE(DecodeRows(payload, &out));
+  ASSERT_EQ(out.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); i++) {
+    EXPECT_EQ(out[i].tenant, rows[i].tenant);
+    EXPECT_EQ(out[i].timestamp, rows[i].timestamp);
+    EXPECT_EQ(out[i].stream_id, rows[i].stream_id);
+    EXPECT_EQ(out[i].stream_tags, rows[i].stream_tags);
+    ASSERT_EQ(out[i].fields.size(), rows[i].fields.size());
+    for (size_t f = 0; f < out[i].fields.size(); f++) {
+      EXPECT_EQ(out[i].fields[f].name, rows[i].fields[f].name);
+      EXPECT_EQ(out[i].fields[f].value, rows[i].fields[f].value);
+    }
+  }
+  out.clear();
+  EXPECT_FALSE(DecodeRows(std::string_view(payload).substr(0, payload.size() - 3), &out));
+}
+
+TEST(Wal, SegmentsReplayAndTornTail) {
+  storage_test::TempDir dir;
+  {
+    Wal wal(dir.path, 0, false, 1);
+    wal.Start();
+    for (int i = 0; i < 5; i++) {
+      std::vector<LogRow> rows = {storage_test::MakeRow({}, 1000 + i, "a", i)};
+      std::string p;
+      EncodeRows(rows, &p);
+      uint64_t lsn = wal.Append(p);
+      ASSERT_TRUE(wal.WaitDurable(lsn).ok());
+      uint64_t dummy;
+      if (i == 2) wal.Rotate(&dummy);
+    }
+    wal.Stop();
+  }
+  // Tear the last record of the last segment.
+  std::string last = dir.path + "/" + WalSegmentName(2);
+  auto size = std::filesystem::file_size(last);
+  std::filesystem::resize_file(last, size - 5);
+  std::vector<uint64_t> seqs;
+  WalReplayStats stats;
+  ASSERT_TRUE(Wal::Replay(dir.path, [&](uint64_t seq, std::vector<LogRow>&& rows) {
+                for (auto& r : rows) seqs.push_back(r.timestamp - 1000);
+              }, &stats).ok());
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(stats.segments, 2u);
+  EXPECT_GT(stats.truncated_bytes, 0u);
+  EXPECT_LT(std::filesystem::file_size(last), size - 5);
+}
+
+TEST(Format, DayNames) {
+  EXPECT_EQ(DayName(0), "19700101");
+  EXPECT_EQ(DayOf(-1), -1);
+  int64_t d;
+  ASSERT_TRUE(ParseDayName("20240229", &d));
+  EXPECT_EQ(DayName(d), "20240229");
+}
