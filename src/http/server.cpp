@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -180,12 +181,11 @@ class ServerImpl : public Server {
 
   void Stop() override {
     if (stopping_.exchange(true)) return;
-    beast::error_code ec;
-    acceptor_.cancel(ec);
-    acceptor_.close(ec);
-    // Wake the accept thread, which may be blocked in accept().
+    // Wakes the accept thread blocked in accept(); closing alone would not.
     ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
     if (accept_thread_.joinable()) accept_thread_.join();
+    beast::error_code ec;
+    acceptor_.close(ec);
     std::unique_lock<std::mutex> lock(mu_);
     // Idle keep-alive connections are waiting for a request that will not come: close them now.
     for (tcp::socket* s : idle_) ::shutdown(s->native_handle(), SHUT_RDWR);
@@ -235,12 +235,16 @@ class ServerImpl : public Server {
     for (;;) {
       SetIdle(&socket, true);
       bhttp::request_parser<bhttp::buffer_body> parser;
-      parser.body_limit(boost::none);
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are streamed
       parser.header_limit(64 * 1024);
       beast::error_code ec;
       bhttp::read_header(socket, buffer, parser, ec);
       SetIdle(&socket, false);
-      if (ec) break;
+      if (ec == bhttp::error::need_buffer) ec = {};  // body bytes arrived with the header
+      if (ec) {
+        if (ec != bhttp::error::end_of_stream) spdlog::warn("http: closing connection: {}", ec.message());
+        break;
+      }
       if (!ServeRequest(socket, buffer, parser)) break;
     }
     beast::error_code ec;

@@ -99,7 +99,7 @@ def main():
             assert status == 200 and json.loads(data) == {"c": "2"}, data
 
         def bad_queries():
-            for q in ["foo |", "(a OR b", "_time:[2020, ", "* | stats by (x) nosuchfunc()", "* | nosuchpipe"]:
+            for q in ["foo |", "(a OR b", "_time:[2020, ", "* | stats by (x) nosuchfunc()", "* | sort by ("]:
                 status, body = server.query(q)
                 assert status == 400, (q, status, body)
                 assert "position" in body or "pos" in body, (q, body)
