@@ -88,6 +88,7 @@ def main():
         elapsed = time.time() - t0
         assert not errors, errors
         server.flush()
+        ingest_rss = peak_rss_mib(server.proc.pid)
         server.get("/internal/force_merge")
         time.sleep(3)
         disk = dir_bytes(os.path.join(server.data_dir, "data"))
@@ -96,7 +97,8 @@ def main():
         print(f"ingest: {args.rows / elapsed:,.0f} rows/s over {elapsed:.2f}s with {args.clients} clients, "
               f"{args.batch}-line requests (durable acks)")
         print(f"disk: {disk} bytes, {disk / args.rows:.1f} B/row, raw/disk = {len(data) / max(disk, 1):.2f}x")
-        print(f"peak RSS: {peak_rss_mib(server.proc.pid):.0f} MiB")
+        print(f"peak RSS: {ingest_rss:.0f} MiB during ingestion, {peak_rss_mib(server.proc.pid):.0f} MiB "
+              f"after merge and queries")
         for q in QUERIES:
             times = []
             for _ in range(5):

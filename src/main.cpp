@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "vl/cluster/inserter.h"
+#include "vl/cluster/remote_backend.h"
 #include "vl/common/metrics.h"
 #include "vl/common/time_util.h"
 #include "vl/http/router.h"
@@ -23,6 +25,13 @@ DEFINE_string(storageNode, "", "Comma-separated host:port list of storage nodes;
 DEFINE_string(insert_maxLineSizeBytes, "256KiB", "Lines longer than this are skipped by line-based ingestion protocols");
 DEFINE_bool(insert_disable, false, "Disable /insert/* endpoints");
 DEFINE_bool(select_disable, false, "Disable /select/* endpoints");
+DEFINE_bool(internalinsert_disable, false, "Disable /internal/insert");
+DEFINE_bool(internalselect_disable, false, "Disable /internal/select/*");
+DEFINE_int32(insert_concurrency, 2, "Concurrent /internal/insert requests per storage node (router role)");
+DEFINE_bool(insert_disableCompression, false, "Send /internal/insert bodies to storage nodes uncompressed");
+DEFINE_bool(select_disableCompression, false, "Ask storage nodes for uncompressed /internal/select responses");
+DEFINE_bool(search_allowPartialResponse, false,
+            "Answer queries from the available storage nodes when some are down (marked by a VL-Partial-Response header)");
 DEFINE_int32(http_maxGracefulShutdownDuration, 7, "Seconds to wait for in-flight requests on shutdown");
 
 namespace {
@@ -72,7 +81,8 @@ bool ParseSize(std::string_view s, size_t* out) {
   return true;
 }
 
-void ValidateStorageNodes(const std::string& list) {
+std::vector<std::string> ValidateStorageNodes(const std::string& list) {
+  std::vector<std::string> nodes;
   size_t pos = 0;
   while (pos <= list.size()) {
     size_t comma = list.find(',', pos);
@@ -82,9 +92,11 @@ void ValidateStorageNodes(const std::string& list) {
         node.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
       FailFlag("storageNode", list, "each entry must be host:port, got \"" + node + "\"");
     }
+    nodes.push_back(node);
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }
+  return nodes;
 }
 
 spdlog::level::level_enum ParseLoggerLevel(const std::string& level) {
@@ -142,11 +154,10 @@ int main(int argc, char** argv) {
   if (!ParseSize(FLAGS_insert_maxLineSizeBytes, &max_line_size) || max_line_size == 0) {
     FailFlag("insert.maxLineSizeBytes", FLAGS_insert_maxLineSizeBytes, "want a positive size such as 256KiB");
   }
-  if (!FLAGS_storageNode.empty()) {
-    ValidateStorageNodes(FLAGS_storageNode);
-    std::fprintf(stderr, "-storageNode=%s: the router (vlinsert/vlselect) role is not available in this build yet; "
-                 "start without -storageNode for a single-node server\n", FLAGS_storageNode.c_str());
-    return 2;
+  std::vector<std::string> storage_nodes;
+  if (!FLAGS_storageNode.empty()) storage_nodes = ValidateStorageNodes(FLAGS_storageNode);
+  if (FLAGS_insert_concurrency < 1) {
+    FailFlag("insert.concurrency", std::to_string(FLAGS_insert_concurrency), "want a positive number");
   }
 
   // Signals are taken synchronously by the main thread; every other thread inherits the mask.
@@ -157,16 +168,44 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  spdlog::info("starting victoria-logs {} with -storageDataPath={} -retentionPeriod={}", VL_VERSION,
-               FLAGS_storageDataPath, FLAGS_retentionPeriod);
-  auto storage = vl::Storage::Open(storage_options);
-  if (!storage.ok()) {
-    spdlog::critical("cannot open storage at {}: {}", FLAGS_storageDataPath, storage.status().message());
-    return 1;
+  // Router role (-storageNode set): no local storage; rows and queries go to the storage nodes.
+  std::unique_ptr<vl::Storage> storage;
+  std::unique_ptr<vl::insert::RowStore> rows;
+  std::unique_ptr<vl::select::QueryBackend> queries;
+  if (!storage_nodes.empty()) {
+    spdlog::info("starting victoria-logs {} as a cluster router over -storageNode={}", VL_VERSION, FLAGS_storageNode);
+    vl::cluster::InserterOptions insert_options;
+    insert_options.nodes = storage_nodes;
+    insert_options.concurrency = FLAGS_insert_concurrency;
+    insert_options.disable_compression = FLAGS_insert_disableCompression;
+    rows = std::make_unique<vl::cluster::Inserter>(insert_options);
+    vl::cluster::RemoteBackendOptions select_options;
+    select_options.nodes = storage_nodes;
+    select_options.disable_compression = FLAGS_select_disableCompression;
+    // A node may compute for a long time before its first frame (big stats); down nodes are
+    // caught by the connect timeout, so reads get a generous bound.
+    select_options.client.io_timeout_ms = 10 * 60 * 1000;
+    queries = std::make_unique<vl::cluster::RemoteBackend>(select_options);
+  } else {
+    spdlog::info("starting victoria-logs {} with -storageDataPath={} -retentionPeriod={}", VL_VERSION,
+                 FLAGS_storageDataPath, FLAGS_retentionPeriod);
+    auto opened = vl::Storage::Open(storage_options);
+    if (!opened.ok()) {
+      spdlog::critical("cannot open storage at {}: {}", FLAGS_storageDataPath, opened.status().message());
+      return 1;
+    }
+    storage = std::move(*opened);
+    rows = std::make_unique<vl::http::LocalRowStore>(storage.get());
+    queries = std::make_unique<vl::select::LocalBackend>(*storage);
   }
 
   vl::http::RouterOptions router;
-  router.storage = storage->get();
+  router.storage = storage.get();
+  router.rows = rows.get();
+  router.queries = queries.get();
+  router.allow_partial_default = FLAGS_search_allowPartialResponse;
+  router.internal_insert_disabled = FLAGS_internalinsert_disable;
+  router.internal_select_disabled = FLAGS_internalselect_disable;
   router.max_line_size_bytes = max_line_size;
   router.flags_text = RenderFlags;
   router.insert_disabled = FLAGS_insert_disable;
@@ -177,7 +216,7 @@ int main(int argc, char** argv) {
   auto server = vl::http::Server::Start(server_options, vl::http::MakeRouter(router));
   if (!server.ok()) {
     spdlog::critical("cannot start HTTP server: {}", server.status().message());
-    (*storage)->Close();
+    if (storage) storage->Close();
     return 1;
   }
   spdlog::info("listening for HTTP requests on {} (port {})", FLAGS_httpListenAddr, (*server)->port());
@@ -185,13 +224,19 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("received signal {}; stopping gracefully", strsignal(sig));
+  // In-flight requests finish first: on a router each one returns only after its rows were
+  // acknowledged by storage nodes, so nothing acknowledged is pending here.
   (*server)->Stop();
-  vl::Status closed = (*storage)->Close();
-  if (!closed.ok()) {
-    spdlog::error("cannot flush storage on shutdown: {}", closed.message());
-    return 1;
+  if (storage) {
+    vl::Status closed = storage->Close();
+    if (!closed.ok()) {
+      spdlog::error("cannot flush storage on shutdown: {}", closed.message());
+      return 1;
+    }
+    spdlog::info("stopped; all data flushed to {}", FLAGS_storageDataPath);
+  } else {
+    spdlog::info("stopped");
   }
-  spdlog::info("stopped; all data flushed to {}", FLAGS_storageDataPath);
   gflags::ShutDownCommandLineFlags();
   return 0;
 }

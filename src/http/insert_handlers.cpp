@@ -38,9 +38,9 @@ Status StoreRows(const RouterOptions& options, bool debug, std::vector<LogRow> r
     Counters().debug_rows += rows.size();
     return Status::OK();
   }
-  AddResult result;
-  VL_RETURN_IF_ERROR(options.storage->Add(std::move(rows), &result));
-  Counters().rows += result.rows_accepted;
+  uint64_t accepted = 0;
+  VL_RETURN_IF_ERROR(options.rows->Add(std::move(rows), &accepted));
+  Counters().rows += accepted;
   return Status::OK();
 }
 
@@ -51,6 +51,13 @@ void LogLineErrors(insert::JsonLineParser& parser) {
 }
 
 }  // namespace
+
+Status LocalRowStore::Add(std::vector<LogRow> rows, uint64_t* accepted) {
+  AddResult result;
+  VL_RETURN_IF_ERROR(storage_->Add(std::move(rows), &result));
+  *accepted = result.rows_accepted;
+  return Status::OK();
+}
 
 void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w) {
   InsertCounters& counters = Counters();

@@ -75,7 +75,7 @@ void RegisterStorageMetrics(Storage* storage) {
 }  // namespace
 
 Handler MakeRouter(RouterOptions options) {
-  RegisterStorageMetrics(options.storage);
+  if (options.storage) RegisterStorageMetrics(options.storage);
   return [options = std::move(options)](Request& req, BodyReader& body, ResponseWriter& w) {
     Metrics& metrics = Metrics::Global();
     const std::string& path = req.path;
@@ -92,14 +92,18 @@ Handler MakeRouter(RouterOptions options) {
       HandleJsonLineInsert(options, req, body, w);
     } else if (path == "/select/logsql/query" && !options.select_disabled) {
       HandleLogsqlQuery(options, req, body, w);
-    } else if (path == "/internal/force_flush") {
+    } else if (path == "/internal/insert" && !options.insert_disabled && !options.internal_insert_disabled) {
+      HandleInternalInsert(options, req, body, w);
+    } else if (path == "/internal/select/query" && !options.select_disabled && !options.internal_select_disabled) {
+      HandleInternalSelectQuery(options, req, body, w);
+    } else if (path == "/internal/force_flush" && options.storage) {
       Status s = options.storage->ForceFlush();
       if (s.ok()) {
         w.Send(200, "text/plain; charset=utf-8", "");
       } else {
         w.Send(500, "text/plain; charset=utf-8", s.message());
       }
-    } else if (path == "/internal/force_merge") {
+    } else if (path == "/internal/force_merge" && options.storage) {
       options.storage->ForceMerge(std::string(req.Arg("partition_prefix")));
       w.Send(200, "text/plain; charset=utf-8", "");
     } else if (path == "/insert/ready") {

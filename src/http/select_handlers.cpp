@@ -72,6 +72,13 @@ Result<select::QueryRequest> ParseQueryRequest(const Request& req) {
   return q;
 }
 
+// 400 for bad queries, 502 when a storage node is down (the router is a gateway), else 500.
+int HttpCodeFor(const Status& s) {
+  if (s.code() == Status::Code::kInvalidArgument) return 400;
+  if (s.code() == Status::Code::kUnavailable) return 502;
+  return 500;
+}
+
 }  // namespace
 
 void HandleLogsqlQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w) {
@@ -84,14 +91,17 @@ void HandleLogsqlQuery(const RouterOptions& options, Request& req, BodyReader& b
     w.Send(400, "text/plain; charset=utf-8", request.status().message() + "\n");
     return;
   }
+  std::string_view partial = req.Arg("allow_partial_response");
+  request->allow_partial = partial.empty() ? options.allow_partial_default : (partial == "1" || partial == "true");
+  request->on_partial = [&w] { w.SetHeader("VL-Partial-Response", "true"); };
   w.SetHeader("Content-Type", "application/stream+json");
   w.SetHeader("Access-Control-Allow-Origin", "*");
   JsonLinesSink sink(w);
-  Status s = select::RunQuery(*options.storage, *request, sink, sink.cancelled());
+  Status s = select::RunQuery(*options.queries, *request, sink, sink.cancelled());
   if (s.ok() || s.code() == Status::Code::kCancelled) return;
   metrics.Counter("vl_query_errors_total")++;
   if (!w.headers_sent()) {
-    w.SetStatus(s.code() == Status::Code::kInvalidArgument ? 400 : 500);
+    w.SetStatus(HttpCodeFor(s));
     w.SetHeader("Content-Type", "text/plain; charset=utf-8");
     w.Write(s.message() + "\n");
   } else {

@@ -191,6 +191,25 @@ SearchSpec MakeSearchSpec(TenantID tenant, const Query& query, const std::atomic
   return spec;
 }
 
+PipeRunner::PipeRunner(const std::vector<std::unique_ptr<PipeSpec>>& pipes, ResultSink& sink) {
+  chain_.push_back(MakeSinkProcessor(&sink));
+  for (size_t i = pipes.size(); i-- > 0;) chain_.push_back(MakeProcessor(*pipes[i], chain_.back().get()));
+}
+
+PipeRunner::~PipeRunner() = default;
+
+bool PipeRunner::Push(ResultBlock&& block) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (done_) return false;
+  if (!chain_.back()->Push(std::move(block))) done_ = true;
+  return !done_;
+}
+
+void PipeRunner::Flush() {
+  std::lock_guard<std::mutex> lock(mu_);
+  chain_.back()->Flush();
+}
+
 Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
                     const std::atomic<bool>* cancelled) {
   // Build the pipe chain back to front.

@@ -1,5 +1,7 @@
 #include "vl/logsql/lexer.h"
 
+#include "vl/common/stream.h"
+
 #include <cctype>
 
 namespace vl::logsql {
@@ -189,31 +191,7 @@ Result<std::vector<Token>> Lex(std::string_view text) {
   return out;
 }
 
-std::string QuoteLogsql(std::string_view s) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\\x";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
+std::string QuoteLogsql(std::string_view s) { return QuoteString(s); }
 
 }  // namespace vl::logsql
 

@@ -70,6 +70,11 @@ std::unique_ptr<PipeSpec> Parser::ParsePipe() {
   } else if (name == "stats") {
     Next();
     return ParseStats();
+  } else if (name == "stats_remote") {  // internal: partial states for a cluster router
+    Next();
+    auto stats = ParseStats();
+    if (stats) stats->stats_mode = StatsMode::kRemote;
+    return stats;
   } else if (IsStatsFuncName(name) && is_call) {
     return ParseStats();
   } else if (name == "filter" || name == "where") {

@@ -45,7 +45,8 @@ std::string PipeSpec::ToString() const {
       return out;
     }
     case PipeKind::kStats: {
-      std::string out = "stats ";
+      static const char* kNames[] = {"stats ", "stats_remote ", "stats_local ", "stats_proxy "};
+      std::string out = kNames[static_cast<int>(stats_mode)];
       if (!by.empty()) out += "by (" + FieldList(by) + ") ";
       for (size_t i = 0; i < funcs.size(); ++i) {
         if (i) out += ", ";
@@ -60,6 +61,7 @@ std::string PipeSpec::ToString() const {
 std::unique_ptr<PipeSpec> PipeSpec::Clone() const {
   auto p = std::make_unique<PipeSpec>();
   p->kind = kind;
+  p->stats_mode = stats_mode;
   p->n = n;
   p->fields = fields;
   p->sort_by = sort_by;

@@ -5,6 +5,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <cstring>
+
+#include "vl/common/varint.h"
 #include "vl/logsql/pipe.h"
 
 namespace vl::logsql {
@@ -61,6 +64,44 @@ bool Better(bool is_min, std::string_view v, bool v_num, double vn, const FuncSt
     c = v.compare(st.str);
   }
   return is_min ? c < 0 : c > 0;
+}
+
+// Partial-state encoding shipped between cluster nodes (self-consistent, not Go-compatible):
+// varuint count, byte flags (1 has_num, 2 has_value, 4 value_is_num), float64 sum, float64 num,
+// len+str, varuint uniq count + len+value each. Every function uses the same layout so merging
+// never depends on which fields a function actually reads.
+void EncodeFuncState(const FuncState& st, std::string* out) {
+  AppendVarint(st.count, out);
+  out->push_back(static_cast<char>((st.has_num ? 1 : 0) | (st.has_value ? 2 : 0) | (st.value_is_num ? 4 : 0)));
+  char buf[8];
+  std::memcpy(buf, &st.sum, 8);
+  out->append(buf, 8);
+  std::memcpy(buf, &st.num, 8);
+  out->append(buf, 8);
+  AppendLengthPrefixed(st.str, out);
+  AppendVarint(st.uniq.size(), out);
+  for (const auto& v : st.uniq) AppendLengthPrefixed(v, out);
+}
+
+bool DecodeFuncState(std::string_view in, FuncState* st) {
+  if (!ReadVarint(&in, &st->count) || in.size() < 17) return false;
+  uint8_t flags = static_cast<uint8_t>(in[0]);
+  st->has_num = flags & 1;
+  st->has_value = flags & 2;
+  st->value_is_num = flags & 4;
+  std::memcpy(&st->sum, in.data() + 1, 8);
+  std::memcpy(&st->num, in.data() + 9, 8);
+  in.remove_prefix(17);
+  std::string_view str;
+  uint64_t n;
+  if (!ReadLengthPrefixed(&in, &str) || !ReadVarint(&in, &n) || n > in.size()) return false;
+  st->str = str;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string_view v;
+    if (!ReadLengthPrefixed(&in, &v)) return false;
+    st->uniq.emplace(v);
+  }
+  return in.empty();
 }
 
 }  // namespace
@@ -208,6 +249,48 @@ void StatsState::Merge(StatsState&& other) {
   other.impl_->groups.clear();
 }
 
+bool StatsState::ImportStates(const ResultBlock& b) {
+  const PipeSpec& spec = impl_->spec;
+  std::vector<const ResultColumn*> by_cols, fn_cols;
+  for (const auto& f : spec.by) by_cols.push_back(b.Find(f));
+  for (const auto& f : spec.funcs) fn_cols.push_back(b.Find(f.result_name));
+  std::string key;
+  std::vector<std::string_view> by_vals(by_cols.size());
+  for (size_t r = 0; r < b.rows; ++r) {
+    key.clear();
+    for (size_t i = 0; i < by_cols.size(); ++i) {
+      by_vals[i] = by_cols[i] ? std::string_view(by_cols[i]->values[r]) : std::string_view();
+      AppendKeyPart(by_vals[i], &key);
+    }
+    Group& g = impl_->GetGroup(key, by_vals);
+    for (size_t fi = 0; fi < spec.funcs.size(); ++fi) {
+      if (fn_cols[fi] == nullptr) return false;
+      FuncState st;
+      if (!DecodeFuncState(fn_cols[fi]->values[r], &st)) return false;
+      impl_->MergeFunc(spec.funcs[fi], g.funcs[fi], std::move(st));
+    }
+  }
+  return true;
+}
+
+ResultBlock StatsState::ExportStates() const {
+  const PipeSpec& spec = impl_->spec;
+  ResultBlock out;
+  for (const auto& b : spec.by) out.columns.push_back(ResultColumn{b, {}});
+  for (const auto& f : spec.funcs) out.columns.push_back(ResultColumn{f.result_name, {}});
+  auto emit = [&](const Group& g) {
+    for (size_t i = 0; i < spec.by.size(); ++i) out.columns[i].values.push_back(g.by_values[i]);
+    for (size_t i = 0; i < spec.funcs.size(); ++i) {
+      std::string enc;
+      EncodeFuncState(g.funcs[i], &enc);
+      out.columns[spec.by.size() + i].values.push_back(std::move(enc));
+    }
+    ++out.rows;
+  };
+  for (const auto& [key, g] : impl_->groups) emit(g);
+  return out;
+}
+
 ResultBlock StatsState::Result() const {
   const PipeSpec& spec = impl_->spec;
   ResultBlock out;
@@ -233,20 +316,28 @@ namespace {
 
 class StatsProcessor : public Processor {
  public:
-  StatsProcessor(const PipeSpec& spec, Processor* next) : state_(spec), next_(next) {}
+  StatsProcessor(const PipeSpec& spec, Processor* next) : mode_(spec.stats_mode), state_(spec), next_(next) {}
   bool Push(ResultBlock&& b) override {
-    state_.Update(b);
+    if (mode_ == StatsMode::kLocal || mode_ == StatsMode::kProxy) {
+      // A corrupt state from a peer would silently skew results; count it and drop the block.
+      if (!state_.ImportStates(b)) ++bad_states_;
+    } else {
+      state_.Update(b);
+    }
     return true;
   }
   bool Flush() override {
-    ResultBlock out = state_.Result();
+    const bool export_states = mode_ == StatsMode::kRemote || mode_ == StatsMode::kProxy;
+    ResultBlock out = export_states ? state_.ExportStates() : state_.Result();
     if (out.rows > 0) next_->Push(std::move(out));
     return next_->Flush();
   }
 
  private:
+  StatsMode mode_;
   StatsState state_;
   Processor* next_;
+  uint64_t bad_states_ = 0;
 };
 
 }  // namespace

@@ -76,8 +76,24 @@ class NewestRowsSink : public logsql::ResultSink {
 
 }  // namespace
 
+Status LocalBackend::Execute(const QueryContext& ctx, const logsql::Query& query, logsql::ResultSink& sink,
+                             const std::atomic<bool>* cancelled) {
+  return logsql::ExecuteQuery(data_, ctx.tenant, query, sink, cancelled);
+}
+
 Status RunQuery(const Searchable& data, const QueryRequest& request, logsql::ResultSink& sink,
                 const std::atomic<bool>* cancelled) {
+  LocalBackend local(data);
+  return RunQuery(local, request, sink, cancelled);
+}
+
+Status RunQuery(QueryBackend& backend, const QueryRequest& request, logsql::ResultSink& sink,
+                const std::atomic<bool>* cancelled) {
+  QueryContext ctx;
+  ctx.tenant = request.tenant;
+  ctx.now_ns = request.now_ns;
+  ctx.allow_partial = request.allow_partial;
+  ctx.on_partial = request.on_partial;
   if (request.query.empty()) return Status::InvalidArgument("missing `query` arg");
   auto parsed = logsql::ParseQuery(request.query, request.now_ns);
   if (!parsed.ok()) return parsed.status();
@@ -85,13 +101,13 @@ Status RunQuery(const Searchable& data, const QueryRequest& request, logsql::Res
   if (request.start || request.end) {
     query.AddTimeRange(request.start.value_or(INT64_MIN), request.end.value_or(INT64_MAX));
   }
-  if (request.limit == 0) return logsql::ExecuteQuery(data, request.tenant, query, sink, cancelled);
+  if (request.limit == 0) return backend.Execute(ctx, query, sink, cancelled);
   if (!query.CanReturnLastNRows()) {
     query.AppendLimit(request.limit);
-    return logsql::ExecuteQuery(data, request.tenant, query, sink, cancelled);
+    return backend.Execute(ctx, query, sink, cancelled);
   }
   NewestRowsSink newest(request.limit);
-  VL_RETURN_IF_ERROR(logsql::ExecuteQuery(data, request.tenant, query, newest, cancelled));
+  VL_RETURN_IF_ERROR(backend.Execute(ctx, query, newest, cancelled));
   newest.Emit(sink);
   return Status::OK();
 }

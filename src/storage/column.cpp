@@ -15,34 +15,52 @@ constexpr int kZstdLevel = 3;
 constexpr size_t kMaxDict = 255;
 }  // namespace
 
-ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::string* out) {
+ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::string* out,
+                            std::vector<std::string_view>* distinct) {
   std::string raw;
   ColumnEncoding enc;
+  if (distinct) distinct->clear();
   bool all_same = true;
   for (size_t i = 1; i < values.size() && all_same; i++) all_same = values[i] == values[0];
   if (all_same) {
     enc = ColumnEncoding::kConst;
     raw.push_back(static_cast<char>(enc));
-    PutString(&raw, values.empty() ? std::string_view() : values[0]);
+    std::string_view v = values.empty() ? std::string_view() : values[0];
+    PutString(&raw, v);
+    if (distinct) distinct->push_back(v);
   } else {
+    // One pass, one hash per value (none for a repeat of the previous value); the indexes are
+    // dropped if the dictionary overflows.
     std::unordered_map<std::string_view, uint8_t> dict;
     std::vector<std::string_view> order;
+    std::string idx;
+    idx.reserve(values.size());
     bool dict_ok = true;
-    for (auto v : values) {
-      if (dict.count(v)) continue;
-      if (order.size() >= kMaxDict) {
-        dict_ok = false;
-        break;
+    std::string_view prev;
+    uint8_t prev_idx = 0;
+    for (size_t i = 0; i < values.size(); i++) {
+      std::string_view v = values[i];
+      if (i == 0 || v != prev) {
+        auto [it, added] = dict.try_emplace(v, static_cast<uint8_t>(order.size()));
+        if (added) {
+          if (order.size() >= kMaxDict) {
+            dict_ok = false;
+            break;
+          }
+          order.push_back(v);
+        }
+        prev = v;
+        prev_idx = it->second;
       }
-      dict.emplace(v, static_cast<uint8_t>(order.size()));
-      order.push_back(v);
+      idx.push_back(static_cast<char>(prev_idx));
     }
     if (dict_ok) {
       enc = ColumnEncoding::kDict;
       raw.push_back(static_cast<char>(enc));
       PutVarint(&raw, order.size());
       for (auto v : order) PutString(&raw, v);
-      for (auto v : values) raw.push_back(static_cast<char>(dict[v]));
+      raw += idx;
+      if (distinct) *distinct = std::move(order);
     } else {
       enc = ColumnEncoding::kPlain;
       raw.push_back(static_cast<char>(enc));

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "vl/storage/format.h"
+#include "vl/storage/row_batch.h"
 
 namespace vl {
 
@@ -32,7 +33,9 @@ static int64_t WallNanos() {
 StorageEngine::StorageEngine(const StorageOptions& options)
     : opts_(options),
       partitions_dir_(options.data_path + "/partitions"),
-      wal_dir_(options.data_path + "/wal") {}
+      wal_dir_(options.data_path + "/wal"),
+      max_pending_hard_(options.max_pending_rows_hard ? options.max_pending_rows_hard
+                                                      : 4 * std::max<uint64_t>(options.max_pending_rows, 1)) {}
 
 StorageEngine::~StorageEngine() { (void)Close(); }
 
@@ -77,17 +80,29 @@ Status StorageEngine::Init() {
   for (const auto& [day, p] : partitions_) covered[day] = p->covered_wal_seq();
   uint64_t replayed = 0;
   WalReplayStats stats;
-  VL_RETURN_IF_ERROR(Wal::Replay(
+  VL_RETURN_IF_ERROR(Wal::ReplayPayloads(
       wal_dir_,
-      [&](uint64_t seq, std::vector<LogRow>&& rows) {
-        for (auto& r : rows) {
+      [&](uint64_t seq, std::string_view payload) {
+        std::vector<std::string_view> keep;
+        size_t total = 0;
+        ForEachEncodedRow(payload, [&](const EncodedRow& r) {
+          total++;
           int64_t day = DayOf(r.timestamp);
-          if (day < min_day) continue;
+          if (day < min_day) return;
           auto it = covered.find(day);
-          if (it != covered.end() && it->second > seq) continue;
-          memtable_[day].push_back(std::move(r));
-          replayed++;
+          if (it != covered.end() && it->second > seq) return;
+          keep.push_back(r.raw);
+        });
+        replayed += keep.size();
+        if (keep.empty()) return;
+        if (keep.size() == total) {
+          memtable_.emplace_back(payload);
+          return;
         }
+        // Re-encode the surviving rows: an encoded row is self-contained.
+        std::string& out = memtable_.emplace_back();
+        PutVarint(&out, keep.size());
+        for (auto raw : keep) out.append(raw);
       },
       &stats));
   pending_rows_ = replayed;
@@ -144,17 +159,20 @@ Status StorageEngine::Add(std::vector<LogRow> rows, AddResult* result) {
   rows_too_old_ += result->rows_too_old;
   rows_too_new_ += result->rows_too_new;
   if (rows.empty()) return Status::OK();
+  VL_RETURN_IF_ERROR(WaitForRoom());
   std::string payload;
   EncodeRows(rows, &payload);
+  const size_t n = rows.size();
+  // The memtable keeps the compact payload: free the LogRows before waiting for the fsync.
+  std::vector<LogRow>().swap(rows);
   uint64_t lsn;
-  size_t n = rows.size();
   {
     std::lock_guard<std::mutex> lk(ingest_mu_);
     lsn = wal_->Append(payload);
-    for (auto& r : rows) memtable_[DayOf(r.timestamp)].push_back(std::move(r));
+    memtable_.push_back(std::move(payload));
     pending_rows_ += n;
   }
-  if (pending_rows_ > 1'000'000) {
+  if (pending_rows_ > opts_.max_pending_rows) {
     std::lock_guard<std::mutex> lk(bg_mu_);
     flush_requested_ = true;
     bg_cv_.notify_all();
@@ -164,6 +182,32 @@ Status StorageEngine::Add(std::vector<LogRow> rows, AddResult* result) {
   rows_ingested_ += n;
   result->rows_accepted = n;
   return Status::OK();
+}
+
+Status StorageEngine::WaitForRoom() {
+  if (pending_rows_ <= max_pending_hard_) return Status::OK();
+  {
+    std::lock_guard<std::mutex> lk(bg_mu_);
+    flush_requested_ = true;
+    bg_cv_.notify_all();
+  }
+  std::unique_lock<std::mutex> lk(room_mu_);
+  // Bounded: a flusher that keeps failing must not hang clients forever.
+  bool room = room_cv_.wait_for(lk, std::chrono::seconds(30), [&] {
+    return closing_ || pending_rows_ <= max_pending_hard_;
+  });
+  if (closing_) return Status::Unavailable("storage is closed");
+  if (!room)
+    return Status::Unavailable("storage is overloaded: " + std::to_string(pending_rows_.load()) +
+                               " rows wait for a flush (limit " + std::to_string(max_pending_hard_) +
+                               ")");
+  return Status::OK();
+}
+
+void StorageEngine::WakeWaiters() {
+  // Taking the mutex orders the wake-up after a waiter's predicate check: no lost notification.
+  std::lock_guard<std::mutex> lk(room_mu_);
+  room_cv_.notify_all();
 }
 
 Result<std::shared_ptr<Partition>> StorageEngine::GetPartition(int64_t day) {
@@ -186,31 +230,40 @@ std::vector<std::shared_ptr<Partition>> StorageEngine::PartitionsSnapshot() cons
 
 Status StorageEngine::Flush() {
   std::lock_guard<std::mutex> flush_lk(flush_mu_);
-  std::unordered_map<int64_t, std::vector<LogRow>> rows;
+  std::vector<std::string> payloads;
   uint64_t seq, lsn;
   {
     std::lock_guard<std::mutex> lk(ingest_mu_);
-    rows.swap(memtable_);
+    payloads.swap(memtable_);
     seq = wal_->Rotate(&lsn);
   }
   // Records of the old segments must be on disk before the segments can be deleted.
   Status wal_st = wal_->WaitDurable(lsn);
+  RowBatch batch(std::move(payloads));
+  if (!batch.Decode()) {
+    // Cannot happen for payloads this process encoded; keep them so no row is lost.
+    std::lock_guard<std::mutex> lk(ingest_mu_);
+    for (auto& p : batch.TakePayloads()) memtable_.push_back(std::move(p));
+    return Status::Corruption("storage: cannot decode pending rows");
+  }
   Status result;
-  for (auto& [day, v] : rows) {
+  for (auto& [day, v] : batch.days()) {
     size_t n = v.size();
     Status st;
     auto p = GetPartition(day);
-    if (p.ok()) st = p.value()->AddRows(&v, seq, next_part_id_++);
+    if (p.ok()) st = p.value()->AddRows(batch, &v, seq, next_part_id_++);
     else st = p.status();
     if (!st.ok()) {
       spdlog::error("storage: flush of partition {} failed: {}", DayName(day), st.ToString());
+      std::string keep;
+      EncodeRowRefs(v, &keep);
       std::lock_guard<std::mutex> lk(ingest_mu_);
-      auto& m = memtable_[day];
-      for (auto& r : v) m.push_back(std::move(r));
+      memtable_.push_back(std::move(keep));
       result = st;
       continue;
     }
     pending_rows_ -= n;
+    WakeWaiters();
   }
   if (result.ok() && wal_st.ok()) wal_->DeleteSegmentsBefore(seq);
   return result;
@@ -301,6 +354,11 @@ Status StorageEngine::Close() {
   std::lock_guard<std::mutex> lk(close_mu_);
   if (closed_) return Status::OK();
   closed_ = true;
+  {
+    std::lock_guard<std::mutex> room_lk(room_mu_);
+    closing_ = true;
+    room_cv_.notify_all();
+  }
   {
     std::unique_lock<std::shared_mutex> add_lk(add_rw_);  // waits for in-flight Add() calls
     accepting_ = false;

@@ -129,10 +129,11 @@ Status PartWriter::AddBlock(const StreamID& id, const StreamTags& tags, const Bl
         name_idx_.emplace(std::string(block.names[c]), static_cast<uint32_t>(name_idx_.size()));
     if (new_name) PutString(&names_, block.names[c]);
     uint64_t off = data_off_ + data_buf_.size();
-    EncodeColumn(col, &data_buf_);
+    ColumnEncoding enc = EncodeColumn(col, &data_buf_, &distinct_);
     uint64_t size = data_off_ + data_buf_.size() - off;
     uint64_t boff = data_off_ + data_buf_.size();
-    BloomFilter::Build(CollectTokens(col), &data_buf_);
+    // Tokenizing the distinct values of a dictionary column gives the same tokens, far cheaper.
+    BloomFilter::Build(CollectTokens(enc == ColumnEncoding::kPlain ? col : distinct_), &data_buf_);
     uint64_t bsize = data_off_ + data_buf_.size() - boff;
     PutVarint(&index_, nit->second);
     PutVarint(&index_, off);

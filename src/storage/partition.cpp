@@ -7,7 +7,9 @@
 #include <set>
 #include <unordered_map>
 
+#include "vl/storage/block_builder.h"
 #include "vl/storage/format.h"
+#include "vl/storage/wal.h"
 
 namespace vl::storage {
 
@@ -90,57 +92,35 @@ Status Partition::WriteListLocked() {
   return WriteFileAtomic(dir_ + "/parts.json", json, fsync_);
 }
 
-namespace {
-
-// Builds BlockInputs from rows of one stream sorted by time, views into the rows.
-template <typename Emit>
-Status EmitRowBlocks(std::vector<LogRow>& rows, size_t begin, size_t end, Emit&& emit) {
-  size_t i = begin;
-  BlockInput in;
-  std::unordered_map<std::string_view, size_t> col_of;
-  while (i < end) {
-    size_t j = i, bytes = 0;
-    while (j < end && j - i < kMaxBlockRows && bytes < kMaxBlockBytes) {
-      for (const auto& f : rows[j].fields) bytes += f.value.size() + 1;
-      j++;
-    }
-    std::set<std::string_view> names;
-    for (size_t r = i; r < j; r++)
-      for (const auto& f : rows[r].fields)
-        if (!f.value.empty()) names.insert(f.name);
-    in.timestamps.clear();
-    in.names.assign(names.begin(), names.end());
-    col_of.clear();
-    for (size_t c = 0; c < in.names.size(); c++) col_of[in.names[c]] = c;
-    in.columns.assign(in.names.size(), std::vector<std::string_view>(j - i));
-    for (size_t r = i; r < j; r++) {
-      in.timestamps.push_back(rows[r].timestamp);
-      for (const auto& f : rows[r].fields)
-        if (!f.value.empty()) in.columns[col_of[f.name]][r - i] = f.value;
-    }
-    VL_RETURN_IF_ERROR(emit(in));
-    i = j;
-  }
-  return Status::OK();
+Status Partition::AddRows(std::vector<LogRow>* rows, uint64_t wal_seq, uint64_t part_id) {
+  std::vector<std::string> payload(1);
+  EncodeRows(*rows, &payload[0]);
+  RowBatch batch(std::move(payload));
+  if (!batch.Decode()) return Status::Corruption("cannot decode encoded rows");
+  std::vector<RowRef> all;
+  for (auto& [day, v] : batch.days()) all.insert(all.end(), v.begin(), v.end());
+  return AddRows(batch, &all, wal_seq, part_id);
 }
 
-}  // namespace
-
-Status Partition::AddRows(std::vector<LogRow>* rows, uint64_t wal_seq, uint64_t part_id) {
+Status Partition::AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint64_t wal_seq,
+                          uint64_t part_id) {
+  // Sorting 32-byte views is cheap; `ord` breaks ties in arrival order (a stable sort).
   auto& v = *rows;
-  std::stable_sort(v.begin(), v.end(), [](const LogRow& a, const LogRow& b) {
-    if (a.stream_id != b.stream_id) return a.stream_id < b.stream_id;
-    return a.timestamp < b.timestamp;
+  std::sort(v.begin(), v.end(), [](const RowRef& a, const RowRef& b) {
+    if (a.stream != b.stream) return a.stream < b.stream;
+    if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
+    return a.ord < b.ord;
   });
   std::string final_dir = dir_ + "/parts/" + PartDirName(part_id);
   PartWriter w(final_dir, fsync_);
   VL_RETURN_IF_ERROR(w.Begin());
+  BlockBuilder builder;
   for (size_t i = 0; i < v.size();) {
     size_t j = i;
-    while (j < v.size() && v[j].stream_id == v[i].stream_id) j++;
-    VL_RETURN_IF_ERROR(EmitRowBlocks(v, i, j, [&](const BlockInput& in) {
-      return w.AddBlock(v[i].stream_id, v[i].stream_tags, in);
-    }));
+    while (j < v.size() && v[j].stream == v[i].stream) j++;
+    const StreamInfo& s = batch.streams()[v[i].stream];
+    VL_RETURN_IF_ERROR(builder.Build(std::span<const RowRef>(v).subspan(i, j - i),
+                                     [&](const BlockInput& in) { return w.AddBlock(s.id, s.tags, in); }));
     i = j;
   }
   PartMeta meta;

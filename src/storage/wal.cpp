@@ -12,22 +12,89 @@
 #include <cstring>
 
 #include "vl/storage/format.h"
+#include "vl/storage/row_batch.h"
 
 namespace vl::storage {
 
+namespace {
+
+size_t VarintLen(uint64_t v) {
+  size_t n = 1;
+  for (; v >= 0x80; v >>= 7) n++;
+  return n;
+}
+
+char* WriteVarint(char* p, uint64_t v) {
+  for (; v >= 0x80; v >>= 7) *p++ = static_cast<char>((v & 0x7f) | 0x80);
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+char* WriteString(char* p, std::string_view s) {
+  p = WriteVarint(p, s.size());
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+uint64_t Zigzag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+
+}  // namespace
+
 void EncodeRows(const std::vector<LogRow>& rows, std::string* out) {
-  PutVarint(out, rows.size());
-  for (const auto& r : rows) {
-    PutVarint(out, r.tenant.account_id);
-    PutVarint(out, r.tenant.project_id);
-    PutZigzag(out, r.timestamp);
-    PutFixed64(out, r.stream_id.hi);
-    PutFixed64(out, r.stream_id.lo);
-    PutString(out, r.stream_tags.MarshalCanonical());
-    PutVarint(out, r.fields.size());
+  // Runs for every ingested row and the payload then stays in the memtable until flushed:
+  // compute the exact size, allocate once, and write with plain pointer stores.
+  // Tags are marshalled once per distinct stream of the request (a few, usually).
+  std::vector<std::pair<const LogRow*, std::string>> tags;
+  std::vector<uint32_t> tags_of(rows.size());
+  size_t size = VarintLen(rows.size());
+  for (size_t i = 0; i < rows.size(); i++) {
+    const LogRow& r = rows[i];
+    size_t t = tags.size();
+    for (size_t k = 0; k < tags.size(); k++) {
+      const LogRow& o = *tags[k].first;
+      if (o.stream_id.hi == r.stream_id.hi && o.stream_id.lo == r.stream_id.lo &&
+          o.stream_tags == r.stream_tags) {
+        t = k;
+        break;
+      }
+    }
+    if (t == tags.size()) {
+      if (tags.size() < 64) {
+        tags.emplace_back(&r, r.stream_tags.MarshalCanonical());
+      } else {  // many streams: keep the scan short, marshal into the last slot
+        t = tags.size() - 1;
+        tags[t] = {&r, r.stream_tags.MarshalCanonical()};
+      }
+    }
+    tags_of[i] = static_cast<uint32_t>(t);
+    size += VarintLen(r.tenant.account_id) + VarintLen(r.tenant.project_id) +
+            VarintLen(Zigzag(r.timestamp)) + 16 + VarintLen(tags[t].second.size()) +
+            tags[t].second.size() + VarintLen(r.fields.size());
+    for (const auto& f : r.fields)
+      size += VarintLen(f.name.size()) + f.name.size() + VarintLen(f.value.size()) + f.value.size();
+  }
+  // With more than 64 streams the last slot is reused, so marshal again while writing.
+  const bool reuse_last = tags.size() == 64;
+  const size_t base = out->size();
+  out->resize(base + size);
+  char* p = out->data() + base;
+  p = WriteVarint(p, rows.size());
+  for (size_t i = 0; i < rows.size(); i++) {
+    const LogRow& r = rows[i];
+    p = WriteVarint(p, r.tenant.account_id);
+    p = WriteVarint(p, r.tenant.project_id);
+    p = WriteVarint(p, Zigzag(r.timestamp));
+    std::memcpy(p, &r.stream_id.hi, 8);  // little-endian, as PutFixed64
+    std::memcpy(p + 8, &r.stream_id.lo, 8);
+    p += 16;
+    if (reuse_last && tags_of[i] == 63) p = WriteString(p, r.stream_tags.MarshalCanonical());
+    else p = WriteString(p, tags[tags_of[i]].second);
+    p = WriteVarint(p, r.fields.size());
     for (const auto& f : r.fields) {
-      PutString(out, f.name);
-      PutString(out, f.value);
+      p = WriteString(p, f.name);
+      p = WriteString(p, f.value);
     }
   }
 }
@@ -92,6 +159,19 @@ static std::vector<uint64_t> ListSegments(const std::string& dir) {
 Status Wal::Replay(const std::string& dir,
                    const std::function<void(uint64_t, std::vector<LogRow>&&)>& fn,
                    WalReplayStats* stats) {
+  return ReplayPayloads(
+      dir,
+      [&](uint64_t seq, std::string_view payload) {
+        std::vector<LogRow> rows;
+        DecodeRows(payload, &rows);
+        fn(seq, std::move(rows));
+      },
+      stats);
+}
+
+Status Wal::ReplayPayloads(const std::string& dir,
+                           const std::function<void(uint64_t, std::string_view)>& fn,
+                           WalReplayStats* stats) {
   auto seqs = ListSegments(dir);
   for (size_t i = 0; i < seqs.size(); i++) {
     std::string path = dir + "/" + WalSegmentName(seqs[i]);
@@ -113,13 +193,13 @@ Status Wal::Replay(const std::string& dir,
         break;
       }
       std::string_view payload(data.data() + off + 8, len);
-      std::vector<LogRow> rows;
-      if (XXH32(payload.data(), payload.size(), 0) != sum || !DecodeRows(payload, &rows)) {
+      if (XXH32(payload.data(), payload.size(), 0) != sum ||
+          !ForEachEncodedRow(payload, [](const EncodedRow&) {})) {
         bad = true;
         break;
       }
       stats->records++;
-      fn(seqs[i], std::move(rows));
+      fn(seqs[i], payload);
       off += 8 + len;
     }
     if (bad) {

@@ -34,8 +34,12 @@ def free_port():
 class Server:
     """One victoria-logs process; restartable on the same data directory and port."""
 
-    def __init__(self, binary, data_dir=None, extra_flags=()):
+    def __init__(self, binary, data_dir=None, extra_flags=(), storage_nodes=None):
+        """storage_nodes: Servers (or host:port strings) -> a cluster router with no local storage."""
         self.binary = binary
+        self.storage_nodes = None
+        if storage_nodes is not None:
+            self.storage_nodes = ",".join(n if isinstance(n, str) else f"127.0.0.1:{n.port}" for n in storage_nodes)
         self.own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="vl-e2e-")
         self.port = free_port()
@@ -48,8 +52,12 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout=30):
-        cmd = [self.binary, f"-httpListenAddr=127.0.0.1:{self.port}",
-               f"-storageDataPath={self.data_dir}/data"] + self.extra_flags
+        cmd = [self.binary, f"-httpListenAddr=127.0.0.1:{self.port}"]
+        if self.storage_nodes is not None:
+            cmd.append(f"-storageNode={self.storage_nodes}")
+        else:
+            cmd.append(f"-storageDataPath={self.data_dir}/data")
+        cmd += self.extra_flags
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
@@ -120,13 +128,17 @@ class Server:
 
     def query(self, q, **args):
         """Runs a LogsQL query; returns (status, list of row dicts or error text)."""
+        status, rows, _ = self.query_with_headers(q, **args)
+        return status, rows
+
+    def query_with_headers(self, q, **args):
         headers = args.pop("headers", None)
         args["query"] = q
-        status, body, _ = self.request("GET", "/select/logsql/query?" + urllib.parse.urlencode(args),
+        status, body, resp_headers = self.request("GET", "/select/logsql/query?" + urllib.parse.urlencode(args),
                                        headers=headers)
         if status != 200:
-            return status, body.decode()
-        return status, [json.loads(line) for line in body.decode().splitlines() if line]
+            return status, body.decode(), resp_headers
+        return status, [json.loads(line) for line in body.decode().splitlines() if line], resp_headers
 
     def count(self, q="*", **args):
         status, rows = self.query(q + " | stats count() as c", **args)

@@ -6,12 +6,22 @@
 #include <string>
 
 #include "vl/http/request.h"
+#include "vl/insert/row_store.h"
+#include "vl/select/query_runner.h"
 #include "vl/storage/storage.h"
 
 namespace vl::http {
 
 struct RouterOptions {
+  // Local storage; nullptr on a cluster router (force_flush / force_merge are then unsupported).
   Storage* storage = nullptr;
+  // Where ingested rows go and where queries read from: local storage or storage nodes.
+  insert::RowStore* rows = nullptr;
+  select::QueryBackend* queries = nullptr;
+  // -search.allowPartialResponse: default for requests without `allow_partial_response`.
+  bool allow_partial_default = false;
+  bool internal_insert_disabled = false;
+  bool internal_select_disabled = false;
   size_t max_line_size_bytes = 256 * 1024;
   size_t max_request_body_bytes = size_t{1} << 30;  // decoded body cap per request
   // Rendered by /flags.
@@ -25,6 +35,19 @@ Handler MakeRouter(RouterOptions options);
 // The individual endpoints, for the router and for tests.
 void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
 void HandleLogsqlQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+// Cluster-internal endpoints (protocol v1), served by storage nodes and by routers (multi-level).
+void HandleInternalInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleInternalSelectQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+
+// Adapts local storage to the ingestion interface.
+class LocalRowStore : public insert::RowStore {
+ public:
+  explicit LocalRowStore(Storage* storage) : storage_(storage) {}
+  Status Add(std::vector<LogRow> rows, uint64_t* accepted) override;
+
+ private:
+  Storage* storage_;
+};
 
 // Reads `application/x-www-form-urlencoded` POST bodies into req.args.
 Status ParseForm(Request& req, BodyReader& body);

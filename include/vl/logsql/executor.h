@@ -2,6 +2,9 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include "vl/common/status.h"
 #include "vl/common/stream.h"
@@ -16,6 +19,22 @@ namespace vl::logsql {
 // satisfied, the sink returns false, or `*cancelled` becomes true (-> Status::Cancelled).
 Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
                     const std::atomic<bool>* cancelled);
+
+// Runs a pipe chain over blocks coming from elsewhere (e.g. cluster nodes). Push is thread-safe
+// (calls are serialized); it returns false once no more input is wanted.
+class PipeRunner {
+ public:
+  PipeRunner(const std::vector<std::unique_ptr<PipeSpec>>& pipes, ResultSink& sink);
+  ~PipeRunner();
+  bool Push(ResultBlock&& block);
+  // End of input; call once after all Push calls returned.
+  void Flush();
+
+ private:
+  std::mutex mu_;
+  bool done_ = false;
+  std::vector<std::unique_ptr<Processor>> chain_;
+};
 
 // The SearchSpec derived from the query's top-level AND: time range, stream predicate and a
 // bloom-filter block pre-check. References `query`, which must outlive the returned spec.

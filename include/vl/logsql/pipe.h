@@ -25,8 +25,14 @@ struct StatsFunc {
   std::string DefaultName() const;  // canonical text, e.g. `count(*)`
 };
 
+// How a `stats` pipe runs. Cluster queries split one stats pipe in two: storage nodes compute
+// partial per-group states (kRemote, text `stats_remote`, the only internal form that crosses the
+// wire), the router merges them (kLocal). A mid-level router imports and re-exports (kProxy).
+enum class StatsMode { kNormal, kRemote, kLocal, kProxy };
+
 struct PipeSpec {
   PipeKind kind = PipeKind::kLimit;
+  StatsMode stats_mode = StatsMode::kNormal;
   uint64_t n = 0;                     // limit / offset
   std::vector<std::string> fields;    // fields; `foo*` entries are prefixes
   std::vector<SortField> sort_by;     // sort
@@ -72,6 +78,10 @@ class StatsState {
   void Merge(StatsState&& other);
   // By-fields then results; one row even without input when there are no by-fields.
   ResultBlock Result() const;
+  // Like Result(), but each function column holds the binary partial state (see ImportStates).
+  ResultBlock ExportStates() const;
+  // Merges rows produced by ExportStates() of the same pipe; InvalidArgument on a bad state.
+  bool ImportStates(const ResultBlock& block);
 
  private:
   struct Impl;

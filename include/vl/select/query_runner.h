@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -21,10 +22,45 @@ struct QueryRequest {
   std::optional<int64_t> start;
   std::optional<int64_t> end;
   int64_t now_ns = 0;  // evaluation time for relative filters
+  bool allow_partial = false;
+  std::function<void()> on_partial;
+};
+
+// Per-query settings a backend may need beyond the query itself.
+struct QueryContext {
+  TenantID tenant;
+  int64_t now_ns = 0;
+  // Cluster: answer from the live nodes when some are down instead of failing.
+  bool allow_partial = false;
+  // Called (before any row reaches the sink) when the answer is known to be partial.
+  std::function<void()> on_partial;
+};
+
+// Where query rows come from. Every select endpoint goes through this, so it works the same on
+// a single node (LocalBackend) and on a cluster router (cluster::RemoteBackend).
+class QueryBackend {
+ public:
+  virtual ~QueryBackend() = default;
+  // Runs the whole query (filter and pipes), streaming result blocks into `sink`.
+  // Unavailable (-> 502) when a needed peer is down.
+  virtual Status Execute(const QueryContext& ctx, const logsql::Query& query, logsql::ResultSink& sink,
+                         const std::atomic<bool>* cancelled) = 0;
+};
+
+class LocalBackend : public QueryBackend {
+ public:
+  explicit LocalBackend(const Searchable& data) : data_(data) {}
+  Status Execute(const QueryContext& ctx, const logsql::Query& query, logsql::ResultSink& sink,
+                 const std::atomic<bool>* cancelled) override;
+
+ private:
+  const Searchable& data_;
 };
 
 // Parses the query (InvalidArgument with position on error), applies start/end/limit, and
 // streams the result rows to `sink`.
+Status RunQuery(QueryBackend& backend, const QueryRequest& request, logsql::ResultSink& sink,
+                const std::atomic<bool>* cancelled);
 Status RunQuery(const Searchable& data, const QueryRequest& request, logsql::ResultSink& sink,
                 const std::atomic<bool>* cancelled);
 

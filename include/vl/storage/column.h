@@ -11,8 +11,11 @@ namespace vl::storage {
 enum class ColumnEncoding : uint8_t { kConst = 0, kDict = 1, kPlain = 2 };
 
 // Encodes the values (one per row, "" = missing) choosing the encoding by content, then compresses.
-// Appends the stored chunk to `out` and returns the chosen encoding.
-ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::string* out);
+// Appends the stored chunk to `out` and returns the chosen encoding. For the const and dict
+// encodings `distinct` (optional) gets the distinct values, so that callers can tokenize those
+// instead of every row; it is left empty for the plain encoding.
+ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::string* out,
+                            std::vector<std::string_view>* distinct = nullptr);
 // Decodes a chunk produced by EncodeColumn. `buf` owns the bytes the views point into.
 bool DecodeColumn(std::string_view chunk, size_t rows, std::string* buf,
                   std::vector<std::string_view>* values);

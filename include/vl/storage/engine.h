@@ -52,8 +52,17 @@ class StorageEngine : public Storage {
   std::map<int64_t, std::shared_ptr<Partition>> partitions_;
 
   std::mutex ingest_mu_;  // memtable + WAL append order
-  std::unordered_map<int64_t, std::vector<LogRow>> memtable_;
+  // WAL payloads (EncodeRows) of the rows not yet in parts; a flush decodes them in place.
+  std::vector<std::string> memtable_;
   std::atomic<uint64_t> pending_rows_{0};
+
+  // Backpressure: Add() waits here while too many rows are pending; the flusher and Close() wake it.
+  Status WaitForRoom();
+  void WakeWaiters();
+  const uint64_t max_pending_hard_;
+  std::mutex room_mu_;
+  std::condition_variable room_cv_;
+  bool closing_ = false;  // guarded by room_mu_
 
   std::mutex flush_mu_;
   std::atomic<uint64_t> next_part_id_{1};

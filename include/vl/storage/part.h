@@ -128,6 +128,7 @@ class PartWriter {
   std::string streams_;
   std::unordered_map<std::string, uint32_t> name_idx_;
   std::string names_;
+  std::vector<std::string_view> distinct_;  // scratch: distinct values of a column
   PartMeta meta_;
   bool done_ = false;
 };

@@ -9,6 +9,7 @@
 
 #include "vl/common/log_row.h"
 #include "vl/storage/part.h"
+#include "vl/storage/row_batch.h"
 
 namespace vl::storage {
 
@@ -24,7 +25,10 @@ class Partition {
   // Largest wal_seq of the parts: WAL records of smaller segments are already in this partition.
   uint64_t covered_wal_seq() const;
 
-  // Sorts the rows by (stream, time), writes them as a new part and lists it.
+  // Sorts the rows (views into `batch`) by (stream, time), writes them as a new part and lists it.
+  Status AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint64_t wal_seq,
+                 uint64_t part_id);
+  // Convenience for tools and tests: the same for LogRows, whatever their day.
   Status AddRows(std::vector<LogRow>* rows, uint64_t wal_seq, uint64_t part_id);
   // Tiered merge of similar-sized small parts (or all parts when `all`). Returns whether merged.
   Result<bool> Merge(bool all, uint64_t part_id, const std::atomic<bool>* stop);

@@ -22,6 +22,11 @@ struct StorageOptions {
   int64_t future_retention_ns = 2LL * 24 * 3600 * 1'000'000'000LL;
   // How long ingested rows may wait in memory before becoming a searchable part.
   int64_t flush_interval_ms = 1000;
+  // A flush starts early once this many rows wait in memory; bounds ingestion memory.
+  uint64_t max_pending_rows = 128 * 1024;
+  // Backpressure: while more rows than this wait in memory, Add() blocks until the flusher
+  // catches up (or fails with Unavailable after 30 s). 0 = 4 x max_pending_rows.
+  uint64_t max_pending_rows_hard = 0;
   // Group-commit window for the write-ahead log.
   int64_t wal_sync_window_us = 2000;
   // Test hook: skip fsync (never used by the server binary).

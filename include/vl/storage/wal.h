@@ -34,8 +34,13 @@ class Wal {
   Wal(std::string dir, int64_t sync_window_us, bool fsync, uint64_t start_seq);
   ~Wal();
 
-  // Reads every segment in order and calls fn(seq, rows) per record. A torn or corrupt record
-  // ends its segment; in the last segment the file is truncated there.
+  // Reads every segment in order and calls fn(seq, payload) per record whose checksum and row
+  // structure are valid. A torn or corrupt record ends its segment; in the last segment the file
+  // is truncated there. The payload view is valid only during the call.
+  static Status ReplayPayloads(const std::string& dir,
+                               const std::function<void(uint64_t seq, std::string_view)>& fn,
+                               WalReplayStats* stats);
+  // The same with the records decoded into LogRows (tools and tests).
   static Status Replay(const std::string& dir,
                        const std::function<void(uint64_t seq, std::vector<LogRow>&&)>& fn,
                        WalReplayStats* stats);

@@ -1,0 +1,47 @@
+// Node-to-node wire formats of protocol v1 (docs: /work/shared/spec/cluster-and-storage.md §2.4, §3.2).
+//
+// /internal/insert body: concatenated rows, each
+//   u32be AccountID, u32be ProjectID, varuint len + canonical stream tags, u64be timestamp,
+//   varuint fieldsCount, fieldsCount × (varuint len + name, varuint len + value); `_msg` has an empty name.
+// /internal/select/query response: frames of u64be length + payload, payload = zstd (unless
+//   disabled) of concatenated DataBlocks: varuint rows, varuint columns, per column varuint len +
+//   name, type byte (0 const: one value; 1 regular: rows values), values as varuint len + bytes.
+//   A frame with length kErrorFrame carries varuint len + error text: the sender failed mid-stream.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vl/common/log_row.h"
+#include "vl/common/status.h"
+#include "vl/logsql/result.h"
+
+namespace vl::cluster {
+
+inline constexpr std::string_view kProtocolVersion = "v1";
+inline constexpr uint64_t kErrorFrame = ~uint64_t{0};
+inline constexpr size_t kMaxFieldsPerRow = 2000;
+
+void AppendInsertRow(const LogRow& row, std::string* out);
+// Appends the decoded rows (stream ids recomputed from tags + tenant); InvalidArgument on the
+// first malformed row, keeping the rows before it.
+Status ParseInsertRows(std::string_view data, std::vector<LogRow>* out);
+
+void AppendDataBlock(const logsql::ResultBlock& block, std::string* out);
+Status ParseDataBlocks(std::string_view data, std::vector<logsql::ResultBlock>* out);
+
+// One frame around `payload`, compressing it first unless `compress` is false.
+void AppendFrame(std::string_view payload, bool compress, std::string* out);
+void AppendErrorFrame(std::string_view message, std::string* out);
+
+// zstd level 1 (fast: the network, not the ratio, is what we trade against).
+std::string Compress(std::string_view data);
+Result<std::string> Decompress(std::string_view data, size_t max_size);
+
+// 8 bytes per tenant: u32be AccountID + u32be ProjectID (the `tenant_ids` select arg).
+std::string EncodeTenant(TenantID tenant);
+Result<TenantID> DecodeTenant(std::string_view data);
+
+}  // namespace vl::cluster

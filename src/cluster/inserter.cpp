@@ -1,0 +1,163 @@
+#include "vl/cluster/inserter.h"
+
+#include <spdlog/spdlog.h>
+
+#include "vl/cluster/wire.h"
+#include "vl/common/metrics.h"
+
+namespace vl::cluster {
+
+namespace {
+
+constexpr uint64_t kRowsPerStreamOnHomeNode = 1000;
+
+}  // namespace
+
+Inserter::Inserter(InserterOptions options) : options_(std::move(options)) {
+  for (const auto& addr : options_.nodes) {
+    auto n = std::make_unique<Node>();
+    n->client = HttpClient::Create(addr, options_.client);
+    nodes_.push_back(std::move(n));
+  }
+  prober_ = std::thread([this] { ProbeLoop(); });
+}
+
+Inserter::~Inserter() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  prober_.join();
+}
+
+size_t Inserter::PickNode(const LogRow& row) {
+  const size_t n = nodes_.size();
+  if (n == 1) return 0;
+  const uint64_t hash = row.stream_id.lo ^ row.stream_id.hi;
+  uint64_t seen;
+  {
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    seen = ++stream_rows_[hash];
+  }
+  if (seen <= kRowsPerStreamOnHomeNode) return hash % n;
+  return next_spread_.fetch_add(1, std::memory_order_relaxed) % n;
+}
+
+Status Inserter::SendTo(size_t node, const std::string& body) {
+  Node& nd = *nodes_[node];
+  {
+    // -insert.concurrency bounds in-flight requests per node: back-pressure instead of a pile-up.
+    std::unique_lock<std::mutex> lock(nd.mu);
+    nd.cv.wait(lock, [&] { return nd.in_flight < options_.concurrency; });
+    ++nd.in_flight;
+  }
+  ClientRequest req;
+  req.method = "POST";
+  req.target = "/internal/insert?version=" + std::string(kProtocolVersion);
+  req.headers.emplace_back("Content-Type", "application/octet-stream");
+  if (!options_.disable_compression) req.headers.emplace_back("Content-Encoding", "zstd");
+  req.body = body;
+  Status result;
+  auto resp = nd.client->Send(req);
+  if (!resp.ok()) {
+    result = resp.status();
+  } else {
+    auto text = (*resp)->ReadAll(1 << 20);
+    if (!text.ok()) {
+      result = text.status();
+    } else if ((*resp)->status() / 100 != 2) {
+      result = Status::Unavailable("storage node " + nd.client->addr() + " answered " +
+                                   std::to_string((*resp)->status()) + ": " + *text);
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(nd.mu);
+    --nd.in_flight;
+  }
+  nd.cv.notify_one();
+  return result;
+}
+
+Status Inserter::Deliver(size_t preferred, const std::string& body) {
+  const size_t n = nodes_.size();
+  std::string errors;
+  // Two passes: healthy nodes first; then, if all are marked down, every node anyway (one may
+  // have come back before the prober noticed).
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t k = 0; k < n; ++k) {
+      const size_t i = (preferred + k) % n;
+      if (pass == 0 && !nodes_[i]->available.load()) continue;
+      if (pass == 1 && nodes_[i]->available.load()) continue;
+      Status s = SendTo(i, body);
+      if (s.ok()) {
+        nodes_[i]->available.store(true);
+        return s;
+      }
+      if (nodes_[i]->available.exchange(false)) {
+        spdlog::warn("storage node {} is unavailable, sending its rows to other nodes: {}", nodes_[i]->client->addr(),
+                     s.message());
+      }
+      Metrics::Global().Counter("vl_insert_remote_send_errors_total{addr=\"" + nodes_[i]->client->addr() + "\"}")++;
+      if (!errors.empty()) errors += "; ";
+      errors += s.message();
+    }
+  }
+  return Status::Unavailable("no storage node can accept the rows: " + errors);
+}
+
+Status Inserter::Add(std::vector<LogRow> rows, uint64_t* accepted) {
+  *accepted = 0;
+  if (rows.empty()) return Status::OK();
+  const size_t n = nodes_.size();
+  std::vector<std::string> bodies(n);
+  std::vector<uint64_t> counts(n, 0);
+  for (const LogRow& row : rows) {
+    size_t i = PickNode(row);
+    AppendInsertRow(row, &bodies[i]);
+    ++counts[i];
+  }
+  if (!options_.disable_compression) {
+    for (auto& b : bodies) {
+      if (!b.empty()) b = Compress(b);
+    }
+  }
+  // Per-node batches go out concurrently; the request completes when all are acknowledged.
+  std::vector<Status> results(n);
+  std::vector<std::thread> senders;
+  for (size_t i = 0; i < n; ++i) {
+    if (counts[i] == 0) continue;
+    senders.emplace_back([this, i, &bodies, &results] { results[i] = Deliver(i, bodies[i]); });
+  }
+  for (auto& t : senders) t.join();
+  for (size_t i = 0; i < n; ++i) {
+    if (!results[i].ok()) return results[i];
+    *accepted += counts[i];
+  }
+  return Status::OK();
+}
+
+void Inserter::ProbeLoop() {
+  ClientOptions probe_options = options_.client;
+  probe_options.io_timeout_ms = 1000;
+  probe_options.connect_timeout_ms = 1000;
+  std::vector<std::unique_ptr<HttpClient>> probes;
+  for (const auto& addr : options_.nodes) probes.push_back(HttpClient::Create(addr, probe_options));
+  std::unique_lock<std::mutex> lock(stop_mu_);
+  while (!stop_cv_.wait_for(lock, std::chrono::milliseconds(options_.probe_interval_ms), [&] { return stopping_; })) {
+    lock.unlock();
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (nodes_[i]->available.load()) continue;
+      ClientRequest req;
+      req.target = "/health";
+      auto resp = probes[i]->Send(req);
+      if (resp.ok() && (*resp)->status() == 200 && (*resp)->ReadAll(1024).ok()) {
+        spdlog::info("storage node {} is available again", options_.nodes[i]);
+        nodes_[i]->available.store(true);
+      }
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace vl::cluster

@@ -1,0 +1,170 @@
+#include "vl/cluster/wire.h"
+
+#include <zstd.h>
+
+#include "vl/common/varint.h"
+
+namespace vl::cluster {
+
+namespace {
+
+void AppendBE(uint64_t v, int bytes, std::string* out) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+bool ReadBE(std::string_view* in, int bytes, uint64_t* v) {
+  if (in->size() < static_cast<size_t>(bytes)) return false;
+  *v = 0;
+  for (int i = 0; i < bytes; ++i) *v = (*v << 8) | static_cast<uint8_t>((*in)[i]);
+  in->remove_prefix(bytes);
+  return true;
+}
+
+}  // namespace
+
+void AppendInsertRow(const LogRow& row, std::string* out) {
+  AppendBE(row.tenant.account_id, 4, out);
+  AppendBE(row.tenant.project_id, 4, out);
+  AppendLengthPrefixed(row.stream_tags.MarshalCanonical(), out);
+  AppendBE(static_cast<uint64_t>(row.timestamp), 8, out);
+  AppendVarint(row.fields.size(), out);
+  for (const Field& f : row.fields) {
+    AppendLengthPrefixed(f.name == "_msg" ? std::string_view() : std::string_view(f.name), out);
+    AppendLengthPrefixed(f.value, out);
+  }
+}
+
+Status ParseInsertRows(std::string_view data, std::vector<LogRow>* out) {
+  for (size_t n = 0; !data.empty(); ++n) {
+    auto bad = [&](const char* what) {
+      return Status::InvalidArgument("cannot parse row #" + std::to_string(n) + " of /internal/insert body: " + what);
+    };
+    LogRow row;
+    uint64_t account, project, ts, fields;
+    std::string_view tags;
+    if (!ReadBE(&data, 4, &account) || !ReadBE(&data, 4, &project)) return bad("truncated tenant");
+    if (!ReadLengthPrefixed(&data, &tags)) return bad("truncated stream tags");
+    if (!StreamTags::UnmarshalCanonical(tags, &row.stream_tags)) return bad("invalid stream tags");
+    if (!ReadBE(&data, 8, &ts)) return bad("truncated timestamp");
+    if (!ReadVarint(&data, &fields)) return bad("truncated fields count");
+    if (fields > kMaxFieldsPerRow) return bad("too many fields");
+    row.tenant = TenantID{static_cast<uint32_t>(account), static_cast<uint32_t>(project)};
+    row.timestamp = static_cast<int64_t>(ts);
+    row.fields.reserve(fields);
+    for (uint64_t i = 0; i < fields; ++i) {
+      std::string_view name, value;
+      if (!ReadLengthPrefixed(&data, &name) || !ReadLengthPrefixed(&data, &value)) return bad("truncated field");
+      if (name == "_time" || name == "_stream" || name == "_stream_id") return bad("reserved field name");
+      if (value.empty()) continue;  // empty values are absent fields
+      row.fields.push_back(Field{name.empty() ? std::string("_msg") : std::string(name), std::string(value)});
+    }
+    // Never trust the sender's stream id: it is derived data and must match our hashing.
+    row.stream_id = StreamID::Compute(row.tenant, row.stream_tags);
+    out->push_back(std::move(row));
+  }
+  return Status::OK();
+}
+
+void AppendDataBlock(const logsql::ResultBlock& block, std::string* out) {
+  AppendVarint(block.rows, out);
+  AppendVarint(block.columns.size(), out);
+  for (const auto& c : block.columns) {
+    AppendLengthPrefixed(c.name, out);
+    bool is_const = block.rows > 0;
+    for (size_t i = 1; i < block.rows && is_const; ++i) is_const = c.values[i] == c.values[0];
+    if (is_const) {
+      out->push_back(0);
+      AppendLengthPrefixed(c.values[0], out);
+    } else {
+      out->push_back(1);
+      for (size_t i = 0; i < block.rows; ++i) AppendLengthPrefixed(c.values[i], out);
+    }
+  }
+}
+
+Status ParseDataBlocks(std::string_view data, std::vector<logsql::ResultBlock>* out) {
+  auto bad = [](const char* what) { return Status::InvalidArgument(std::string("malformed data block: ") + what); };
+  while (!data.empty()) {
+    uint64_t rows, cols;
+    if (!ReadVarint(&data, &rows) || !ReadVarint(&data, &cols)) return bad("truncated header");
+    // Every value takes at least one byte, so counts beyond the remaining size are corrupt.
+    if (cols > data.size() || (cols > 0 && rows > data.size())) return bad("counts exceed the data");
+    logsql::ResultBlock b;
+    b.rows = rows;
+    b.columns.resize(cols);
+    for (auto& c : b.columns) {
+      std::string_view name, v;
+      if (!ReadLengthPrefixed(&data, &name) || data.empty()) return bad("truncated column header");
+      c.name = name;
+      const char type = data[0];
+      data.remove_prefix(1);
+      if (type == 0) {
+        if (!ReadLengthPrefixed(&data, &v)) return bad("truncated const value");
+        c.values.assign(rows, std::string(v));
+      } else if (type == 1) {
+        c.values.reserve(rows);
+        for (uint64_t i = 0; i < rows; ++i) {
+          if (!ReadLengthPrefixed(&data, &v)) return bad("truncated value");
+          c.values.emplace_back(v);
+        }
+      } else {
+        return bad("unknown column type");
+      }
+    }
+    out->push_back(std::move(b));
+  }
+  return Status::OK();
+}
+
+std::string Compress(std::string_view data) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 1);
+  out.resize(ZSTD_isError(n) ? 0 : n);
+  return out;
+}
+
+Result<std::string> Decompress(std::string_view data, size_t max_size) {
+  unsigned long long size = ZSTD_getFrameContentSize(data.data(), data.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return Status::InvalidArgument("not a zstd frame with a known size");
+  }
+  if (size > max_size) return Status::InvalidArgument("decompressed frame too large");
+  std::string out(size, '\0');
+  size_t n = ZSTD_decompress(out.data(), out.size(), data.data(), data.size());
+  if (ZSTD_isError(n)) return Status::InvalidArgument(std::string("zstd: ") + ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
+
+void AppendFrame(std::string_view payload, bool compress, std::string* out) {
+  if (compress) {
+    std::string c = Compress(payload);
+    AppendBE(c.size(), 8, out);
+    out->append(c);
+  } else {
+    AppendBE(payload.size(), 8, out);
+    out->append(payload);
+  }
+}
+
+void AppendErrorFrame(std::string_view message, std::string* out) {
+  AppendBE(kErrorFrame, 8, out);
+  AppendLengthPrefixed(message, out);
+}
+
+std::string EncodeTenant(TenantID tenant) {
+  std::string out;
+  AppendBE(tenant.account_id, 4, &out);
+  AppendBE(tenant.project_id, 4, &out);
+  return out;
+}
+
+Result<TenantID> DecodeTenant(std::string_view data) {
+  uint64_t a, p;
+  if (data.size() != 8 || !ReadBE(&data, 4, &a) || !ReadBE(&data, 4, &p)) {
+    return Status::InvalidArgument("`tenant_ids` must hold exactly one tenant (8 bytes)");
+  }
+  return TenantID{static_cast<uint32_t>(a), static_cast<uint32_t>(p)};
+}
+
+}  // namespace vl::cluster

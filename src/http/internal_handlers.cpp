@@ -1,0 +1,139 @@
+// /internal/insert and /internal/select/query: what storage nodes serve to routers. Routers
+// serve them too (forwarding to their own nodes through the same RowStore / QueryBackend), so
+// routers can be stacked.
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <mutex>
+
+#include "vl/cluster/wire.h"
+#include "vl/common/metrics.h"
+#include "vl/http/router.h"
+#include "vl/insert/decompressor.h"
+#include "vl/logsql/query.h"
+
+namespace vl::http {
+
+namespace {
+
+constexpr size_t kMaxInternalInsertBytes = size_t{64} << 20;  // -internalinsert.maxRequestSize
+constexpr size_t kFrameFlushBytes = size_t{1} << 20;
+
+bool CheckVersion(const Request& req, ResponseWriter& w) {
+  std::string_view v = req.Arg("version");
+  if (v == cluster::kProtocolVersion) return true;
+  w.Send(400, "text/plain; charset=utf-8",
+         "unexpected version=\"" + std::string(v) + "\"; want \"" + std::string(cluster::kProtocolVersion) +
+             "\" (the peer speaks another cluster protocol version)\n");
+  return false;
+}
+
+// Buffers DataBlocks and writes them as frames of about 1 MiB.
+class FrameSink : public logsql::ResultSink {
+ public:
+  FrameSink(ResponseWriter& w, bool compress) : w_(w), compress_(compress) {}
+
+  bool Write(const logsql::ResultBlock& block) override {
+    if (block.rows == 0) return !gone_;
+    cluster::AppendDataBlock(block, &pending_);
+    if (pending_.size() >= kFrameFlushBytes) FlushFrame();
+    return !gone_;
+  }
+
+  bool FlushFrame() {
+    if (pending_.empty() || gone_) return !gone_;
+    std::string frame;
+    cluster::AppendFrame(pending_, compress_, &frame);
+    pending_.clear();
+    if (!w_.Write(frame)) {
+      gone_ = true;
+      cancelled_.store(true);
+    }
+    return !gone_;
+  }
+
+  const std::atomic<bool>* cancelled() const { return &cancelled_; }
+
+ private:
+  ResponseWriter& w_;
+  bool compress_;
+  std::string pending_;
+  bool gone_ = false;
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace
+
+void HandleInternalInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w) {
+  if (req.method != "POST") {
+    w.Send(405, "text/plain; charset=utf-8", "/internal/insert accepts only POST\n");
+    return;
+  }
+  if (!CheckVersion(req, w)) return;
+  auto fail = [&](int code, const std::string& msg) {
+    Metrics::Global().Counter("vl_http_errors_total{path=\"/internal/insert\"}")++;
+    w.Send(code, "text/plain; charset=utf-8", msg + "\n");
+  };
+  auto raw = body.ReadAll(kMaxInternalInsertBytes);
+  if (!raw.ok()) return fail(400, "cannot read request body: " + raw.status().message());
+  auto decoder = insert::Decompressor::Create(req.Header("content-encoding"), kMaxInternalInsertBytes * 4);
+  if (!decoder.ok()) return fail(400, decoder.status().message());
+  std::string data;
+  Status s = (*decoder)->Decode(*raw, &data);
+  if (s.ok()) s = (*decoder)->Finish([&](std::string_view d) {
+    data.append(d);
+    return Status::OK();
+  });
+  if (!s.ok()) return fail(400, "cannot decode request body: " + s.message());
+  std::vector<LogRow> rows;
+  Status parsed = cluster::ParseInsertRows(data, &rows);
+  // Rows before a malformed one are still stored (spec §2.4); the sender learns about the rest.
+  uint64_t accepted = 0;
+  s = options.rows->Add(std::move(rows), &accepted);
+  Metrics::Global().Counter("vl_rows_ingested_total{type=\"internal\"}") += accepted;
+  if (!s.ok()) return fail(s.code() == Status::Code::kUnavailable ? 503 : 500, "cannot store rows: " + s.message());
+  if (!parsed.ok()) return fail(400, parsed.message());
+  w.SetStatus(200);
+}
+
+void HandleInternalSelectQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w) {
+  if (!CheckVersion(req, w)) return;
+  auto bad = [&](const std::string& msg) { w.Send(400, "text/plain; charset=utf-8", msg + "\n"); };
+  select::QueryContext ctx;
+  auto tenant = cluster::DecodeTenant(req.Arg("tenant_ids"));
+  if (!tenant.ok()) return bad(tenant.status().message());
+  ctx.tenant = *tenant;
+  std::string_view ts = req.Arg("timestamp");
+  auto [ptr, ec] = std::from_chars(ts.data(), ts.data() + ts.size(), ctx.now_ns);
+  if (ts.empty() || ec != std::errc() || ptr != ts.data() + ts.size()) {
+    return bad("cannot parse `timestamp` arg \"" + std::string(ts) + "\": want int64 nanoseconds");
+  }
+  auto query = logsql::ParseQuery(req.Arg("query"), ctx.now_ns);
+  if (!query.ok()) return bad("cannot parse `query` arg: " + query.status().message());
+  std::string_view partial = req.Arg("allow_partial_response");
+  ctx.allow_partial = partial == "1" || partial == "true";
+  ctx.on_partial = [&w] { w.SetHeader("VL-Partial-Response", "true"); };
+  const bool compress = req.Arg("disable_compression") != "true";
+
+  w.SetHeader("Content-Type", "application/octet-stream");
+  FrameSink sink(w, compress);
+  Status s = options.queries->Execute(ctx, **query, sink, sink.cancelled());
+  if (s.ok()) {
+    sink.FlushFrame();
+    if (!w.headers_sent()) w.SetStatus(200);
+    return;
+  }
+  if (s.code() == Status::Code::kCancelled) return;
+  if (!w.headers_sent()) {
+    w.SetStatus(s.code() == Status::Code::kInvalidArgument ? 400 : 502);
+    w.SetHeader("Content-Type", "text/plain; charset=utf-8");
+    w.Write(s.message() + "\n");
+    return;
+  }
+  // Mid-stream: the receiver sees the error frame instead of a silently truncated answer.
+  std::string frame;
+  cluster::AppendErrorFrame(s.message(), &frame);
+  w.Write(frame);
+}
+
+}  // namespace vl::http
