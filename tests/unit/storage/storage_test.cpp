@@ -135,12 +135,14 @@ TEST(Storage, LockAndReopenAndMerge) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto& s = r.value();
   EXPECT_EQ(s->GetMetrics().rows_stored, 4001u);
+  // Background merges of the first session may already have left a single part.
+  const uint64_t parts_at_open = s->GetMetrics().parts;
   s->ForceMerge("");
   for (int i = 0; i < 200 && s->GetMetrics().parts > 1; i++)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto m = s->GetMetrics();
   EXPECT_EQ(m.parts, 1u);
-  EXPECT_GE(m.merges, 1u);
+  if (parts_at_open > 1) EXPECT_GE(m.merges, 1u);
   auto seen = CollectSeqs(*s, SearchSpec());
   EXPECT_EQ(seen.size(), 4001u);
   for (auto& [seq, n] : seen) ASSERT_EQ(n, 1);
