@@ -148,14 +148,14 @@ class Client : public HttpClient {
   }
 
   Result<std::unique_ptr<ResponseStream>> SendOn(std::unique_ptr<Connection> conn, const ClientRequest& request) {
-    bhttp::request<bhttp::string_body> req;
+    bhttp::request<bhttp::span_body<const char>> req;
     req.method(bhttp::string_to_verb(request.method));
     req.target(request.target);
     req.version(11);
     req.set(bhttp::field::host, addr_);
     req.keep_alive(true);
     for (const auto& [k, v] : request.headers) req.set(k, v);
-    req.body() = request.body;
+    req.body() = bhttp::span_body<const char>::value_type(request.body.data(), request.body.size());
     req.prepare_payload();
     conn->stream.expires_after(std::chrono::milliseconds(options_.io_timeout_ms));
     error_code ec = RunOp(*conn, [&](auto handler) { bhttp::async_write(conn->stream, req, std::move(handler)); });

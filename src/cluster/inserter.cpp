@@ -112,9 +112,19 @@ Status Inserter::Add(std::vector<LogRow> rows, uint64_t* accepted) {
   const size_t n = nodes_.size();
   std::vector<std::string> bodies(n);
   std::vector<uint64_t> counts(n, 0);
+  size_t estimate = 0;
+  for (const Field& f : rows.front().fields) estimate += f.name.size() + f.value.size() + 2;
+  for (auto& b : bodies) b.reserve((estimate + 64) * rows.size() / n * 5 / 4);
+  // Ingestion batches usually hold runs of one stream: marshal its tags once per run.
+  std::string canonical;
+  const StreamID* canonical_of = nullptr;
   for (const LogRow& row : rows) {
     size_t i = PickNode(row);
-    AppendInsertRow(row, &bodies[i]);
+    if (canonical_of == nullptr || !(*canonical_of == row.stream_id)) {
+      canonical = row.stream_tags.MarshalCanonical();
+      canonical_of = &row.stream_id;
+    }
+    AppendInsertRow(row, canonical, &bodies[i]);
     ++counts[i];
   }
   if (!options_.disable_compression) {

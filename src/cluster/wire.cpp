@@ -23,9 +23,13 @@ bool ReadBE(std::string_view* in, int bytes, uint64_t* v) {
 }  // namespace
 
 void AppendInsertRow(const LogRow& row, std::string* out) {
+  AppendInsertRow(row, row.stream_tags.MarshalCanonical(), out);
+}
+
+void AppendInsertRow(const LogRow& row, std::string_view canonical_tags, std::string* out) {
   AppendBE(row.tenant.account_id, 4, out);
   AppendBE(row.tenant.project_id, 4, out);
-  AppendLengthPrefixed(row.stream_tags.MarshalCanonical(), out);
+  AppendLengthPrefixed(canonical_tags, out);
   AppendBE(static_cast<uint64_t>(row.timestamp), 8, out);
   AppendVarint(row.fields.size(), out);
   for (const Field& f : row.fields) {
@@ -117,10 +121,13 @@ Status ParseDataBlocks(std::string_view data, std::vector<logsql::ResultBlock>* 
 }
 
 std::string Compress(std::string_view data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 1);
-  out.resize(ZSTD_isError(n) ? 0 : n);
-  return out;
+  // A per-thread scratch buffer: a fresh zero-filled bound-sized string per call costs page
+  // faults that dominate level-1 compression.
+  thread_local std::string scratch;
+  const size_t bound = ZSTD_compressBound(data.size());
+  if (scratch.size() < bound) scratch.resize(bound);
+  size_t n = ZSTD_compress(scratch.data(), bound, data.data(), data.size(), 1);
+  return ZSTD_isError(n) ? std::string() : std::string(scratch.data(), n);
 }
 
 Result<std::string> Decompress(std::string_view data, size_t max_size) {

@@ -1,5 +1,6 @@
 #include "vl/common/stream.h"
 
+#define XXH_STATIC_LINKING_ONLY  // XXH64_state_t on the stack: no malloc per row
 #include <xxhash.h>
 
 #include <algorithm>
@@ -63,16 +64,15 @@ std::string StreamTags::ToString() const {
 
 StreamID StreamID::Compute(TenantID tenant, const StreamTags& tags) {
   const std::string canonical = tags.MarshalCanonical();
-  XXH64_state_t* state = XXH64_createState();
-  XXH64_reset(state, 0);
-  XXH64_update(state, canonical.data(), canonical.size());
+  XXH64_state_t state;
+  XXH64_reset(&state, 0);
+  XXH64_update(&state, canonical.data(), canonical.size());
   StreamID id;
   id.tenant = tenant;
-  id.hi = XXH64_digest(state);
+  id.hi = XXH64_digest(&state);
   static constexpr char kSalt[] = "magic!";
-  XXH64_update(state, kSalt, sizeof(kSalt) - 1);
-  id.lo = XXH64_digest(state);
-  XXH64_freeState(state);
+  XXH64_update(&state, kSalt, sizeof(kSalt) - 1);
+  id.lo = XXH64_digest(&state);
   return id;
 }
 

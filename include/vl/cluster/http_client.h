@@ -23,7 +23,9 @@ struct ClientRequest {
   std::string method = "GET";
   std::string target;  // path + query string
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
+  // Not owned: the caller keeps the bytes alive until Send returns, so a batch that is retried
+  // on another node is never copied.
+  std::string_view body;
 };
 
 // A response whose body is read incrementally. Destroying it before the end closes the

@@ -25,6 +25,8 @@ inline constexpr uint64_t kErrorFrame = ~uint64_t{0};
 inline constexpr size_t kMaxFieldsPerRow = 2000;
 
 void AppendInsertRow(const LogRow& row, std::string* out);
+// Same, with the row's canonical stream tags already marshaled (rows of one stream share them).
+void AppendInsertRow(const LogRow& row, std::string_view canonical_tags, std::string* out);
 // Appends the decoded rows (stream ids recomputed from tags + tenant); InvalidArgument on the
 // first malformed row, keeping the rows before it.
 Status ParseInsertRows(std::string_view data, std::vector<LogRow>* out);
