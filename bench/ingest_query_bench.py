@@ -19,13 +19,44 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "e2e"))
 from vlserver import Server  # noqa: E402
 
+import json
+import re
+
+# The issue's query list; RARE_WORD / RARE_PHRASE are picked from the generated data.
 QUERIES = [
     "* | count()",
-    "error",
-    "* | stats by (app) count()",
-    '"connection refused"',
     "{app=\"nginx\"} | count()",
+    "* | stats by (app) count()",
+    "RARE_WORD",
+    "RARE_PHRASE",
+    "app:nginx duration:>0.2 | count()",
+    "* | count_uniq(trace_id)",
+    "* | sort by (_time) desc | limit 100",
 ]
+
+
+def pick_rare(lines):
+    """A number word that occurs in very few messages, and a two-word phrase ending in it."""
+    best = None
+    blob = b"".join(lines)
+    for line in lines[len(lines) // 2:len(lines) // 2 + 40]:
+        msg = json.loads(line).get("_msg", "")
+        words = msg.split(" ")
+        for i, w in enumerate(words):
+            if i == 0 or not re.fullmatch(r"[0-9]{5,}", w) or not re.fullmatch(r"[a-z]+", words[i - 1]):
+                continue
+            n = sum(1 for _ in re.finditer(rb"\b" + w.encode() + rb"\b", b"\n".join(lines)))
+            if best is None or n < best[0]:
+                best = (n, w, f'"{words[i - 1]} {w}"')
+            if n <= 5:
+                return best
+    return best
+
+
+def metric(server, name):
+    status, body, _ = server.get("/metrics")
+    m = re.search(rf"^{name} (\S+)$", body.decode(), re.M)
+    return float(m.group(1)) if m else None
 
 
 def post_batches(port, batches, errors):
@@ -99,14 +130,35 @@ def main():
         print(f"disk: {disk} bytes, {disk / args.rows:.1f} B/row, raw/disk = {len(data) / max(disk, 1):.2f}x")
         print(f"peak RSS: {ingest_rss:.0f} MiB during ingestion, {peak_rss_mib(server.proc.pid):.0f} MiB "
               f"after merge and queries")
+        rare = pick_rare(lines)
+        print(f"rare word {rare[1]!r} occurs in {rare[0]} rows; phrase {rare[2]}")
         for q in QUERIES:
+            q = q.replace("RARE_WORD", rare[1]).replace("RARE_PHRASE", rare[2])
+            server.get("/select/logsql/query?" + urllib.parse.urlencode({"query": q}))  # warm up
+            read0 = metric(server, "vl_query_blocks_read_total")
+            skip0 = metric(server, "vl_query_blocks_skipped_total")
             times = []
             for _ in range(5):
                 t = time.time()
-                status, _, _ = server.get("/select/logsql/query?" + urllib.parse.urlencode({"query": q}))
+                status, body, _ = server.get("/select/logsql/query?" + urllib.parse.urlencode({"query": q}))
                 times.append((time.time() - t) * 1000)
-                assert status == 200
-            print(f"query {q!r}: median {statistics.median(times):.1f} ms")
+                if status != 200:
+                    break
+            if status != 200:
+                print(f"query {q!r}: failed with {status}: {body[:200]!r}")
+                continue
+            blocks = ""
+            if read0 is not None:
+                read = (metric(server, "vl_query_blocks_read_total") - read0) / 5
+                skipped = (metric(server, "vl_query_blocks_skipped_total") - skip0) / 5
+                blocks = f" (blocks read {read:.0f}, skipped {skipped:.0f})"
+            print(f"query {q!r}: median {statistics.median(times):.1f} ms{blocks}")
+        # Write amplification: part bytes written by flushes and merges per byte flushed.
+        flushed = metric(server, re.escape('vl_storage_bytes_written_total{kind="flush"}'))
+        merged = metric(server, re.escape('vl_storage_bytes_written_total{kind="merge"}')) or 0
+        if flushed:
+            print(f"write amplification: {(flushed + merged) / flushed:.2f}x "
+                  f"(flushed {flushed:.0f} B, merged {merged:.0f} B)")
     finally:
         server.cleanup()
 

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -20,6 +21,11 @@ DEFINE_string(httpListenAddr, ":9428", "TCP address to listen for HTTP requests"
 DEFINE_string(storageDataPath, "victoria-logs-data", "Path to the directory with the stored logs");
 DEFINE_string(retentionPeriod, "7d", "Logs older than this are dropped; units h, d, w, y (a bare number means months)");
 DEFINE_string(futureRetention, "2d", "Logs with timestamps further than this in the future are rejected");
+DEFINE_string(retention_maxDiskSpaceUsageBytes, "0",
+              "Drop the oldest day partitions while the stored data is bigger than this (the 2 newest are kept); 0 = no limit");
+DEFINE_string(storage_minFreeDiskSpaceBytes, "10000000",
+              "Below this free space at -storageDataPath the storage turns read-only and inserts get 429; 0 = never");
+DEFINE_int32(insert_maxFieldsPerLine, 1000, "Log entries with more fields than this are dropped (at most 2000)");
 DEFINE_string(loggerLevel, "INFO", "Minimum level of logged messages: INFO, WARN, ERROR, FATAL or PANIC");
 DEFINE_string(storageNode, "", "Comma-separated host:port list of storage nodes; enables the router role");
 DEFINE_string(insert_maxLineSizeBytes, "256KiB", "Lines longer than this are skipped by line-based ingestion protocols");
@@ -61,9 +67,10 @@ std::vector<std::string> RewriteDottedFlagNames(int argc, char** argv) {
 
 bool ParseSize(std::string_view s, size_t* out) {
   static const std::pair<const char*, double> kUnits[] = {
-      {"KiB", 1024.0}, {"MiB", 1024.0 * 1024}, {"GiB", 1024.0 * 1024 * 1024}, {"KB", 1e3}, {"MB", 1e6},
-      {"GB", 1e9}, {"Ki", 1024.0}, {"Mi", 1024.0 * 1024}, {"Gi", 1024.0 * 1024 * 1024}, {"K", 1e3},
-      {"M", 1e6}, {"G", 1e9}, {"B", 1}};
+      {"KiB", 1024.0}, {"MiB", 1024.0 * 1024}, {"GiB", 1024.0 * 1024 * 1024},
+      {"TiB", 1024.0 * 1024 * 1024 * 1024}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+      {"Ki", 1024.0}, {"Mi", 1024.0 * 1024}, {"Gi", 1024.0 * 1024 * 1024}, {"Ti", 1024.0 * 1024 * 1024 * 1024},
+      {"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"B", 1}};
   double mult = 1;
   for (const auto& [suffix, m] : kUnits) {
     std::string_view sv(suffix);
@@ -154,6 +161,24 @@ int main(int argc, char** argv) {
   if (!ParseSize(FLAGS_insert_maxLineSizeBytes, &max_line_size) || max_line_size == 0) {
     FailFlag("insert.maxLineSizeBytes", FLAGS_insert_maxLineSizeBytes, "want a positive size such as 256KiB");
   }
+  size_t max_disk_usage = 0, min_free_disk = 0;
+  if (!ParseSize(FLAGS_retention_maxDiskSpaceUsageBytes, &max_disk_usage)) {
+    FailFlag("retention.maxDiskSpaceUsageBytes", FLAGS_retention_maxDiskSpaceUsageBytes, "want a size such as 100GiB or 0");
+  }
+  if (!ParseSize(FLAGS_storage_minFreeDiskSpaceBytes, &min_free_disk)) {
+    FailFlag("storage.minFreeDiskSpaceBytes", FLAGS_storage_minFreeDiskSpaceBytes, "want a size such as 10MB or 0");
+  }
+  storage_options.max_disk_space_usage_bytes = max_disk_usage;
+  storage_options.min_free_disk_space_bytes = min_free_disk;
+  if (FLAGS_insert_maxFieldsPerLine < 1) {
+    FailFlag("insert.maxFieldsPerLine", std::to_string(FLAGS_insert_maxFieldsPerLine), "want a positive number");
+  }
+  vl::insert::RowBuilderOptions row_limits;
+  row_limits.max_fields = std::min<size_t>(FLAGS_insert_maxFieldsPerLine, vl::insert::kMaxFieldsPerLineCap);
+  if (static_cast<size_t>(FLAGS_insert_maxFieldsPerLine) > vl::insert::kMaxFieldsPerLineCap) {
+    spdlog::warn("-insert.maxFieldsPerLine={} is above the hard limit; using {}", FLAGS_insert_maxFieldsPerLine,
+                 vl::insert::kMaxFieldsPerLineCap);
+  }
   std::vector<std::string> storage_nodes;
   if (!FLAGS_storageNode.empty()) storage_nodes = ValidateStorageNodes(FLAGS_storageNode);
   if (FLAGS_insert_concurrency < 1) {
@@ -207,6 +232,7 @@ int main(int argc, char** argv) {
   router.internal_insert_disabled = FLAGS_internalinsert_disable;
   router.internal_select_disabled = FLAGS_internalselect_disable;
   router.max_line_size_bytes = max_line_size;
+  router.row_limits = row_limits;
   router.flags_text = RenderFlags;
   router.insert_disabled = FLAGS_insert_disable;
   router.select_disabled = FLAGS_select_disable;

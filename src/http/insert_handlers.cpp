@@ -44,6 +44,10 @@ Status StoreRows(const RouterOptions& options, bool debug, std::vector<LogRow> r
   return Status::OK();
 }
 
+// Read-only storage (the disk filled up during the request) -> 429 as before the body; other
+// store failures are transient -> 503.
+int StoreErrorCode(const Status& s) { return s.code() == Status::Code::kResourceExhausted ? 429 : 503; }
+
 void LogLineErrors(insert::JsonLineParser& parser) {
   for (const insert::LineError& e : parser.TakeErrors()) {
     spdlog::warn("/insert/jsonline: skipping line {}: {}", e.line_number, e.reason);
@@ -69,6 +73,7 @@ void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader
     w.SetStatus(405);
     return;
   }
+  if (RejectInsertIfReadOnly(options, w)) return;
   auto params = insert::CommonParams::Parse([&](std::string_view name) { return req.Arg(name); },
                                             [&](std::string_view name) {
                                               std::string lower(name);
@@ -82,6 +87,7 @@ void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader
 
   insert::JsonLineParserOptions parser_options;
   parser_options.max_line_size = options.max_line_size_bytes;
+  parser_options.row_options = options.row_limits;
   insert::JsonLineParser parser(std::move(*params), parser_options);
   auto feed = [&](std::string_view decoded) {
     counters.bytes += decoded.size();
@@ -101,17 +107,17 @@ void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader
     Status s = (*decoder)->Decode(std::string_view(buf.data(), *n), feed);
     if (!s.ok()) return fail(400, "cannot decode request body: " + s.message());
     s = store_pending(kStoreBatchRows);
-    if (!s.ok()) return fail(503, "cannot store rows: " + s.message());
+    if (!s.ok()) return fail(StoreErrorCode(s), "cannot store rows: " + s.message());
   }
   Status s = (*decoder)->Finish(feed);
   if (s.ok()) s = parser.Finish();
   if (!s.ok()) {
     // Whatever parsed before the truncation is still stored; the client learns the body was bad.
     Status stored = store_pending(0);
-    return fail(stored.ok() ? 400 : 503, "cannot decode request body: " + s.message());
+    return fail(stored.ok() ? 400 : StoreErrorCode(stored), "cannot decode request body: " + s.message());
   }
   s = store_pending(0);
-  if (!s.ok()) return fail(503, "cannot store rows: " + s.message());
+  if (!s.ok()) return fail(StoreErrorCode(s), "cannot store rows: " + s.message());
   counters.too_long += parser.too_long_lines();
   if (parser.lines_failed() > 0) counters.errors++;
   if (parser.lines_ok() == 0 && parser.lines_failed() > 0) {

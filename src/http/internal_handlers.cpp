@@ -70,6 +70,7 @@ void HandleInternalInsert(const RouterOptions& options, Request& req, BodyReader
     return;
   }
   if (!CheckVersion(req, w)) return;
+  if (RejectInsertIfReadOnly(options, w)) return;
   auto fail = [&](int code, const std::string& msg) {
     Metrics::Global().Counter("vl_http_errors_total{path=\"/internal/insert\"}")++;
     w.Send(code, "text/plain; charset=utf-8", msg + "\n");
@@ -91,7 +92,10 @@ void HandleInternalInsert(const RouterOptions& options, Request& req, BodyReader
   uint64_t accepted = 0;
   s = options.rows->Add(std::move(rows), &accepted);
   Metrics::Global().Counter("vl_rows_ingested_total{type=\"internal\"}") += accepted;
-  if (!s.ok()) return fail(s.code() == Status::Code::kUnavailable ? 503 : 500, "cannot store rows: " + s.message());
+  if (!s.ok()) {
+    int code = s.code() == Status::Code::kUnavailable ? 503 : s.code() == Status::Code::kResourceExhausted ? 429 : 500;
+    return fail(code, "cannot store rows: " + s.message());
+  }
   if (!parsed.ok()) return fail(400, parsed.message());
   w.SetStatus(200);
 }

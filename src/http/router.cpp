@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "vl/common/metrics.h"
+#include "vl/insert/row_limits.h"
 
 namespace vl::http {
 
@@ -50,6 +51,16 @@ Status ParseForm(Request& req, BodyReader& body) {
   return Status::OK();
 }
 
+bool RejectInsertIfReadOnly(const RouterOptions& options, ResponseWriter& w) {
+  if (!options.storage || !options.storage->IsReadOnly()) return false;
+  Metrics::Global().Counter("vl_insert_rejected_read_only_total")++;
+  // 429 tells clients to back off and retry: the node recovers by itself once space returns.
+  w.Send(429, "text/plain; charset=utf-8",
+         "the storage is in read-only mode: free disk space at -storageDataPath is below "
+         "-storage.minFreeDiskSpaceBytes; free some space or lower the flag and retry\n");
+  return true;
+}
+
 namespace {
 
 void RegisterStorageMetrics(Storage* storage) {
@@ -66,6 +77,14 @@ void RegisterStorageMetrics(Storage* storage) {
   gauge("vl_merges_total", &StorageMetrics::merges);
   gauge("vl_wal_size_bytes", &StorageMetrics::wal_bytes);
   gauge("vl_pending_rows", &StorageMetrics::pending_rows);
+  gauge("vl_storage_bytes_written_total{kind=\"flush\"}", &StorageMetrics::bytes_written_flush);
+  gauge("vl_storage_bytes_written_total{kind=\"merge\"}", &StorageMetrics::bytes_written_merge);
+  gauge("vl_partitions_dropped_total{reason=\"retention\"}", &StorageMetrics::partitions_dropped_retention);
+  gauge("vl_partitions_dropped_total{reason=\"max_disk_space_usage\"}",
+        &StorageMetrics::partitions_dropped_disk_usage);
+  gauge("vl_free_disk_space_bytes", &StorageMetrics::free_disk_bytes);
+  gauge("vl_storage_is_read_only", &StorageMetrics::is_read_only);
+  m.Counter("vl_insert_rejected_read_only_total");
   m.Counter("vl_queries_total");
   m.Counter("vl_query_errors_total");
   m.Counter("vl_rows_ingested_total{type=\"jsonline\"}");
@@ -76,6 +95,7 @@ void RegisterStorageMetrics(Storage* storage) {
 
 Handler MakeRouter(RouterOptions options) {
   if (options.storage) RegisterStorageMetrics(options.storage);
+  insert::RegisterDroppedRowCounters();
   return [options = std::move(options)](Request& req, BodyReader& body, ResponseWriter& w) {
     Metrics& metrics = Metrics::Global();
     const std::string& path = req.path;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "vl/common/time_util.h"
+#include "vl/insert/row_limits.h"
 
 namespace vl::insert {
 
@@ -87,12 +88,20 @@ void JsonLineParser::ProcessLine(std::string_view line, int64_t now_ns) {
   Status st = json_.Parse(line, &fields_);
   if (st.ok()) {
     LogRow row;
-    st = builder_.Build(std::move(fields_), now_ns, &row);
+    RowLimit limit = RowLimit::kNone;
+    st = builder_.Build(std::move(fields_), now_ns, &row, &limit);
     fields_.clear();
     if (st.ok()) {
       if (row.fields.size() > fields_hint_) fields_hint_ = row.fields.size();
       rows_.push_back(std::move(row));
       lines_ok_++;
+      return;
+    }
+    if (limit != RowLimit::kNone) {
+      // As in VictoriaLogs: the entry is dropped with a WARN, its neighbours are stored and
+      // the request still succeeds.
+      rows_dropped_++;
+      ReportDroppedRow(limit, "line " + std::to_string(line_no_) + ": " + st.message());
       return;
     }
   }

@@ -57,8 +57,11 @@ void Decolorize(std::string* s) {
 
 RowBuilder::RowBuilder(CommonParams params, RowBuilderOptions opts) : params_(std::move(params)), opts_(opts) {}
 
-Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* row) const {
+Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* row, RowLimit* limit) const {
   const CommonParams& p = params_;
+  RowLimit unused;
+  if (!limit) limit = &unused;
+  *limit = RowLimit::kNone;
   row->tenant = p.tenant;
 
   // Timestamp: the first time field present (even when empty) is used and removed.
@@ -117,6 +120,7 @@ Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* ro
       if (f.value.empty()) continue;
     }
     if (f.name.size() > opts_.max_field_name_len) {
+      *limit = RowLimit::kTooLongFieldName;
       return Status::InvalidArgument("field name \"" + Snippet(f.name) + "\" is longer than " +
                                      std::to_string(opts_.max_field_name_len) + " bytes");
     }
@@ -132,8 +136,17 @@ Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* ro
   }
   if (!has_msg) fields.push_back(Field{"_msg", std::string(kDefaultMsgValue)});
   if (fields.size() > opts_.max_fields) {
+    *limit = RowLimit::kTooManyFields;
     return Status::InvalidArgument("too many fields: " + std::to_string(fields.size()) + " > " +
-                                   std::to_string(opts_.max_fields));
+                                   std::to_string(opts_.max_fields) + " (-insert.maxFieldsPerLine)");
+  }
+  // The size the entry would have as a JSON object: {"name":"value",...} plus _time.
+  size_t estimated = 2 + 40;
+  for (const auto& f : fields) estimated += f.name.size() + f.value.size() + 6;
+  if (estimated > opts_.max_row_bytes) {
+    *limit = RowLimit::kTooBigRow;
+    return Status::InvalidArgument("entry too big: about " + std::to_string(estimated) + " bytes as JSON > " +
+                                   std::to_string(opts_.max_row_bytes) + " bytes");
   }
 
   row->stream_tags = StreamTags();

@@ -1,60 +1,17 @@
 #include "vl/logsql/executor.h"
 
+#include <spdlog/spdlog.h>
+
 #include <mutex>
 
 #include "vl/common/time_util.h"
 #include "vl/logsql/filter_eval.h"
+#include "block_source.h"
+#include "exec_fast.h"
 
 namespace vl::logsql {
 
 namespace {
-
-// Filter evaluation over one storage block.
-class BlockSource : public EvalSource {
- public:
-  explicit BlockSource(BlockView& b) : b_(b), n_(b.rows_count()) {}
-  size_t rows() const override { return n_; }
-
-  FieldValues Get(std::string_view field) override {
-    FieldValues fv;
-    if (field == "_stream") {
-      if (stream_.empty()) stream_ = b_.stream_tags().ToString();
-      fv.constant = stream_;
-    } else if (field == "_stream_id") {
-      if (stream_id_.empty()) stream_id_ = b_.stream_id().ToString();
-      fv.constant = stream_id_;
-    } else if (field == "_time") {
-      if (time_views_.empty() && n_ > 0) {
-        auto ts = b_.timestamps();
-        time_strs_.resize(n_);
-        time_views_.resize(n_);
-        for (size_t i = 0; i < n_; ++i) {
-          AppendRFC3339Nano(ts[i], &time_strs_[i]);
-          time_views_[i] = time_strs_[i];
-        }
-      }
-      fv.values = time_views_.empty() ? nullptr : time_views_.data();
-    } else if (const ColumnValues* c = b_.column(field)) {
-      fv.values = c->data();
-    }
-    return fv;
-  }
-  bool MayContainToken(std::string_view field, std::string_view token) override {
-    return b_.MayContainToken(field, token);
-  }
-  const int64_t* timestamps() override { return b_.timestamps().data(); }
-  std::optional<std::pair<int64_t, int64_t>> time_bounds() override {
-    return std::make_pair(b_.min_timestamp(), b_.max_timestamp());
-  }
-  const StreamTags* stream_tags() override { return &b_.stream_tags(); }
-
- private:
-  BlockView& b_;
-  size_t n_;
-  std::string stream_, stream_id_;
-  std::vector<std::string> time_strs_;
-  std::vector<std::string_view> time_views_;
-};
 
 // Which columns the pipe chain can observe.
 struct NeededColumns {
@@ -148,6 +105,60 @@ ResultBlock BuildResult(BlockView& block, const Bitmap& bm, size_t selected, con
   return out;
 }
 
+// The general path: filter each block, materialize the selected rows, feed the pipe chain.
+Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query& query,
+                    ResultSink& sink, const std::atomic<bool>* cancelled, TimeTopN* topn,
+                    BlockCounters* counters) {
+  // Build the pipe chain back to front.
+  std::vector<std::unique_ptr<Processor>> chain;
+  chain.push_back(MakeSinkProcessor(&sink));
+  const auto& pipes = query.pipes();
+  for (size_t i = pipes.size(); i-- > 0;) chain.push_back(MakeProcessor(*pipes[i], chain.back().get()));
+  Processor* head = chain.back().get();
+
+  const NeededColumns need = ComputeNeeded(query);
+  std::mutex mu;
+  std::atomic<bool> stop{false};
+  const Filter& filter = query.filter();
+
+  Status st;
+  if (spec.min_timestamp <= spec.max_timestamp) {
+    BlockVisitor visit = [&](BlockView& block) -> bool {
+      if (stop.load(std::memory_order_relaxed)) return false;
+      if (cancelled && cancelled->load(std::memory_order_relaxed)) return false;
+      counters->read.fetch_add(1, std::memory_order_relaxed);
+      const size_t n = block.rows_count();
+      if (n == 0) return true;
+      Bitmap bm(n, 1);
+      {
+        BlockSource src(block);
+        EvalFilter(filter, src, &bm);
+      }
+      size_t selected = 0;
+      if (topn) {
+        selected = topn->Offer(block.timestamps().data(), &bm);
+      } else {
+        for (uint8_t b : bm) selected += b;
+      }
+      if (selected == 0) return true;
+      ResultBlock rb = BuildResult(block, bm, selected, need);
+      std::lock_guard<std::mutex> lock(mu);
+      if (stop.load()) return false;
+      if (!head->Push(std::move(rb))) {
+        stop.store(true);
+        return false;
+      }
+      return true;
+    };
+    st = data.Search(spec, visit, /*parallel=*/true);
+  }
+  if (cancelled && cancelled->load()) return Status::Cancelled("query cancelled");
+  if (!st.ok() && !(stop.load() && st.code() == Status::Code::kCancelled)) return st;
+  std::lock_guard<std::mutex> lock(mu);
+  head->Flush();
+  return Status::OK();
+}
+
 }  // namespace
 
 SearchSpec MakeSearchSpec(TenantID tenant, const Query& query, const std::atomic<bool>* cancelled) {
@@ -180,8 +191,16 @@ SearchSpec MakeSearchSpec(TenantID tenant, const Query& query, const std::atomic
   }
   std::vector<std::pair<std::string, std::string>> tokens;
   RequiredTokens(root, &tokens);
-  if (!tokens.empty()) {
-    spec.block_filter = [tokens = std::move(tokens)](BlockView& b) {
+  std::vector<const Filter*> ranges;
+  for (const Filter* f : top) {
+    if (f->kind == FilterKind::kRange && !f->range_string) ranges.push_back(f);
+  }
+  if (!tokens.empty() || !ranges.empty()) {
+    spec.block_filter = [tokens = std::move(tokens), ranges = std::move(ranges)](BlockView& b) {
+      for (const Filter* f : ranges) {
+        double lo, hi;
+        if (b.NumericRange(f->field, &lo, &hi) && (hi < f->range_min || lo > f->range_max)) return false;
+      }
       for (const auto& [field, tok] : tokens) {
         if (!b.MayContainToken(field, tok)) return false;
       }
@@ -212,50 +231,35 @@ void PipeRunner::Flush() {
 
 Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
                     const std::atomic<bool>* cancelled) {
-  // Build the pipe chain back to front.
-  std::vector<std::unique_ptr<Processor>> chain;
-  chain.push_back(MakeSinkProcessor(&sink));
-  const auto& pipes = query.pipes();
-  for (size_t i = pipes.size(); i-- > 0;) chain.push_back(MakeProcessor(*pipes[i], chain.back().get()));
-  Processor* head = chain.back().get();
+  return ExecuteQuery(data, tenant, query, sink, cancelled, nullptr);
+}
 
-  const NeededColumns need = ComputeNeeded(query);
+Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
+                    const std::atomic<bool>* cancelled, QueryStats* stats) {
+  BlockCounters counters;
   SearchSpec spec = MakeSearchSpec(tenant, query, cancelled);
-  std::mutex mu;
-  std::atomic<bool> stop{false};
-  const Filter& filter = query.filter();
-
-  Status st;
-  if (spec.min_timestamp <= spec.max_timestamp) {
-    BlockVisitor visit = [&](BlockView& block) -> bool {
-      if (stop.load(std::memory_order_relaxed)) return false;
-      if (cancelled && cancelled->load(std::memory_order_relaxed)) return false;
-      const size_t n = block.rows_count();
-      if (n == 0) return true;
-      Bitmap bm(n, 1);
-      {
-        BlockSource src(block);
-        EvalFilter(filter, src, &bm);
-      }
-      size_t selected = 0;
-      for (uint8_t b : bm) selected += b;
-      if (selected == 0) return true;
-      ResultBlock rb = BuildResult(block, bm, selected, need);
-      std::lock_guard<std::mutex> lock(mu);
-      if (stop.load()) return false;
-      if (!head->Push(std::move(rb))) {
-        stop.store(true);
-        return false;
-      }
-      return true;
-    };
-    st = data.Search(spec, visit, /*parallel=*/true);
+  std::unique_ptr<TimeTopN> topn = TimeTopN::ForQuery(query);
+  if (topn) topn->Prime(data, spec, query);
+  // Header checks (bloom filters, min/max, top-N) run before the visitor reads any column.
+  spec.block_filter = [base = spec.block_filter, topn = topn.get(), &counters](BlockView& b) {
+    bool pass = (!topn || topn->BlockMayEnter(b.min_timestamp(), b.max_timestamp())) &&
+                (!base || base(b));
+    if (!pass) counters.skipped.fetch_add(1, std::memory_order_relaxed);
+    return pass;
+  };
+  Status st = IsCountOnlyQuery(query)
+                  ? RunCountQuery(data, spec, query, sink, cancelled, &counters)
+                  : RunRowsQuery(data, spec, query, sink, cancelled, topn.get(), &counters);
+  counters.Publish();
+  if (stats) {
+    stats->blocks_read = counters.read.load();
+    stats->blocks_skipped = counters.skipped.load();
   }
-  if (cancelled && cancelled->load()) return Status::Cancelled("query cancelled");
-  if (!st.ok() && !(stop.load() && st.code() == Status::Code::kCancelled)) return st;
-  std::lock_guard<std::mutex> lock(mu);
-  head->Flush();
-  return Status::OK();
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("query [{}]: blocks read {}, skipped {}", query.ToString(), counters.read.load(),
+                  counters.skipped.load());
+  }
+  return st;
 }
 
 }  // namespace vl::logsql

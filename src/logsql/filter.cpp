@@ -81,6 +81,11 @@ std::unique_ptr<Filter> Filter::Clone() const {
   f->time_text = time_text;
   f->stream = stream;
   f->re = re;
+  f->range_min = range_min;
+  f->range_max = range_max;
+  f->range_string = range_string;
+  f->range_op = range_op;
+  f->range_text = range_text;
   return f;
 }
 
@@ -144,6 +149,7 @@ std::string Filter::ToString() const {
     case FilterKind::kRegexp: return FieldPrefix(field) + "~" + QuoteLogsql(value);
     case FilterKind::kTime: return "_time:" + time_text;
     case FilterKind::kStream: return stream.ToString();
+    case FilterKind::kRange: return FieldPrefix(field) + range_text;
   }
   return "*";
 }

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "vl/common/tokenizer.h"
+#include "vl/logsql/filter_range.h"
 
 namespace vl::logsql {
 
@@ -107,6 +108,12 @@ void RequiredTokens(const Filter& f, std::vector<std::pair<std::string, std::str
   }
 }
 
+bool RangeMayMatch(const Filter& f, EvalSource& src) {
+  double lo, hi;
+  if (f.range_string || !src.NumericRange(f.field, &lo, &hi)) return true;
+  return hi >= f.range_min && lo <= f.range_max;
+}
+
 void EvalFilter(const Filter& f, EvalSource& src, Bitmap* bm) {
   switch (f.kind) {
     case FilterKind::kMatchAll:
@@ -171,6 +178,7 @@ void EvalFilter(const Filter& f, EvalSource& src, Bitmap* bm) {
       if (!src.MayContainToken(field, tok)) return ClearAll(bm);
     }
   }
+  if (f.kind == FilterKind::kRange && !RangeMayMatch(f, src)) return ClearAll(bm);
   const FieldValues fv = src.Get(f.field);
   const std::string_view v = f.value;
   std::string buf;
@@ -201,6 +209,20 @@ void EvalFilter(const Filter& f, EvalSource& src, Bitmap* bm) {
     case FilterKind::kEmptyValue:
       Apply(fv, bm, [](std::string_view s) { return s.empty(); });
       return;
+    case FilterKind::kRange: {
+      // Runs of equal values (dictionary and const columns) are parsed once.
+      std::string_view prev;
+      bool prev_ok = false, has_prev = false;
+      Apply(fv, bm, [&](std::string_view s) {
+        if (!has_prev || s != prev) {
+          prev = s;
+          has_prev = true;
+          prev_ok = MatchRange(f, s);
+        }
+        return prev_ok;
+      });
+      return;
+    }
     case FilterKind::kRegexp: {
       const RE2* re = f.re.get();
       if (!re) return ClearAll(bm);

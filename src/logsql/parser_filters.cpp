@@ -1,5 +1,6 @@
 // Parser pieces for `_time:` filters, `{...}` stream filters and filter functions (i, exact, re, in).
 #include "parser_impl.h"
+#include "vl/logsql/filter_range.h"
 
 namespace vl::logsql {
 namespace parser_internal {
@@ -33,6 +34,9 @@ std::unique_ptr<Filter> Parser::ParseFunc(const std::string& field) {
       f = Filter::Make(FilterKind::kPhrase, field, ToLowerAscii(v));
       f->case_insensitive = true;
     }
+  } else if (name == "range") {
+    i_ -= 2;
+    return ParseRange(field);
   } else if (name == "in") {
     f = Filter::Make(FilterKind::kOr);
     while (!Cur().IsPunct(")")) {
@@ -58,6 +62,38 @@ std::unique_ptr<Filter> Parser::ParseFunc(const std::string& field) {
   }
   if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')'");
   Next();
+  return f;
+}
+
+std::unique_ptr<Filter> Parser::ParseComparison(const std::string& field) {
+  if (field == "_stream" || field == "_stream_id") {
+    return FailNull("range comparison is not supported for " + field, "filter value");
+  }
+  std::string op = Cur().text;
+  Next();
+  bool ok = true;
+  std::string v = ReadValue(0, &ok);
+  if (!ok) return FailNull(Unexpected(), "number or string to compare with");
+  return MakeComparisonFilter(field, op, v);
+}
+
+std::unique_ptr<Filter> Parser::ParseRange(const std::string& field) {
+  Next();  // range
+  const bool left_incl = Cur().IsPunct("[");
+  Next();  // ( or [
+  bool ok = true;
+  std::string a = ReadValue(0, &ok);
+  if (!ok) return FailNull(Unexpected(), "lower bound of range()");
+  if (!Cur().IsPunct(",")) return FailNull(Unexpected(), "','");
+  Next();
+  std::string b = ReadValue(0, &ok);
+  if (!ok) return FailNull(Unexpected(), "upper bound of range()");
+  if (!Cur().IsPunct(")") && !Cur().IsPunct("]")) return FailNull(Unexpected(), "')' or ']'");
+  const bool right_incl = Cur().IsPunct("]");
+  Next();
+  std::string err;
+  auto f = MakeRangeFilter(field, a, b, left_incl, right_incl, &err);
+  if (!f) return FailNull(err, "numeric range bounds");
   return f;
 }
 

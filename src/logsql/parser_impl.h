@@ -256,7 +256,11 @@ class Parser {
       return MaybeNot(MakeRegexp(field, v), neg);
     }
     if (t.IsPunct(">") || t.IsPunct("<") || t.IsPunct(">=") || t.IsPunct("<=")) {
-      return FailNull("range comparison filters are not supported", "filter value");
+      return ParseComparison(field);
+    }
+    if (t.kind == Token::Kind::kBare && ToLowerAscii(t.text) == "range" && Peek(1).IsPunct("[") &&
+        !Peek(1).space_before) {
+      return ParseRange(field);
     }
     if (IsFuncCall()) return ParseFunc(field);
     if (t.kind == Token::Kind::kQuoted) {
@@ -304,6 +308,9 @@ class Parser {
 
 
   std::unique_ptr<Filter> ParseFunc(const std::string& field);
+  // `>N`, `>=N`, `<N`, `<=N` and `range(a, b)` / `range[a, b)` ... (filter_range.h).
+  std::unique_ptr<Filter> ParseComparison(const std::string& field);
+  std::unique_ptr<Filter> ParseRange(const std::string& field);
   std::unique_ptr<Filter> ParseStream();
   // Start and last nanosecond of a time value inside `_time:` filters.
   bool TimeValue(const std::string& s, int64_t* start, int64_t* end);

@@ -235,6 +235,14 @@ StatsState::StatsState(StatsState&&) noexcept = default;
 
 void StatsState::Update(const ResultBlock& block) { impl_->Update(block); }
 
+void StatsState::AddCount(const std::vector<std::string>& by_values, uint64_t rows) {
+  std::string key;
+  std::vector<std::string_view> vals(by_values.begin(), by_values.end());
+  for (auto v : vals) AppendKeyPart(v, &key);
+  Group& g = impl_->GetGroup(key, vals);
+  for (auto& st : g.funcs) st.count += rows;
+}
+
 void StatsState::Merge(StatsState&& other) {
   for (auto& [key, g] : other.impl_->groups) {
     auto it = impl_->groups.find(key);

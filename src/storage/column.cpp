@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "vl/common/tokenizer.h"
+#include "vl/storage/column_typed.h"
 #include "vl/storage/format.h"
 
 namespace vl::storage {
@@ -16,8 +17,11 @@ constexpr size_t kMaxDict = 255;
 }  // namespace
 
 ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::string* out,
-                            std::vector<std::string_view>* distinct) {
+                            std::vector<std::string_view>* distinct, NumericRange* range) {
   std::string raw;
+  NumericRange scratch_range;
+  if (!range) range = &scratch_range;
+  *range = NumericRange{};
   ColumnEncoding enc;
   if (distinct) distinct->clear();
   bool all_same = true;
@@ -28,6 +32,7 @@ ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::st
     std::string_view v = values.empty() ? std::string_view() : values[0];
     PutString(&raw, v);
     if (distinct) distinct->push_back(v);
+    *range = ComputeNumericRange({v});
   } else {
     // One pass, one hash per value (none for a repeat of the previous value); the indexes are
     // dropped if the dictionary overflows.
@@ -60,12 +65,16 @@ ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::st
       PutVarint(&raw, order.size());
       for (auto v : order) PutString(&raw, v);
       raw += idx;
+      *range = ComputeNumericRange(order);
       if (distinct) *distinct = std::move(order);
+    } else if (EncodeTyped(values, &raw, range)) {
+      enc = static_cast<ColumnEncoding>(raw[0]);
     } else {
       enc = ColumnEncoding::kPlain;
       raw.push_back(static_cast<char>(enc));
       for (auto v : values) PutVarint(&raw, v.size());
       for (auto v : values) raw.append(v);
+      *range = ComputeNumericRange(values);
     }
   }
   CompressChunk(raw, kZstdLevel, out);
@@ -112,6 +121,12 @@ bool DecodeColumn(std::string_view chunk, size_t rows, std::string* buf,
         values->push_back(v);
       }
       return true;
+    }
+    default: {
+      // The typed decoder prints into `buf`, so the body must live elsewhere.
+      thread_local std::string body;
+      body.assign(data.substr(1));
+      return DecodeTyped(enc, body, rows, buf, values);
     }
   }
   return false;

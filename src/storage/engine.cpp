@@ -113,9 +113,13 @@ Status StorageEngine::Init() {
                                std::max(stats.max_seq, max_covered) + 1);
   wal_->Start();
   VL_RETURN_IF_ERROR(Flush());  // also deletes the replayed segments
+  ApplyDiskUsageLimit();
+  // Before accepting: a node started on a full disk must refuse its very first insert.
+  CheckFreeSpace();
   accepting_ = true;
   flusher_ = std::thread([this] { FlusherLoop(); });
   merger_ = std::thread([this] { MergerLoop(); });
+  disk_guard_ = std::thread([this] { DiskGuardLoop(); });
   return Status::OK();
 }
 
@@ -134,6 +138,11 @@ Status StorageEngine::Add(std::vector<LogRow> rows, AddResult* result) {
   *result = AddResult();
   std::shared_lock<std::shared_mutex> add_lk(add_rw_);
   if (!accepting_) return Status::Unavailable("storage is closed");
+  if (read_only_.load(std::memory_order_relaxed))
+    return Status::ResourceExhausted(
+        "storage is read-only: free disk space at -storageDataPath=" + opts_.data_path + " is " +
+        std::to_string(free_disk_bytes_.load()) + " bytes, below -storage.minFreeDiskSpaceBytes=" +
+        std::to_string(opts_.min_free_disk_space_bytes));
   int64_t now = WallNanos();
   int64_t min_day = MinDay(now), max_day = MaxDay(now);
   size_t keep = 0;
@@ -251,7 +260,7 @@ Status StorageEngine::Flush() {
     size_t n = v.size();
     Status st;
     auto p = GetPartition(day);
-    if (p.ok()) st = p.value()->AddRows(batch, &v, seq, next_part_id_++);
+    if (p.ok()) st = p.value()->AddRows(batch, &v, seq, next_part_id_++, &bytes_flush_);
     else st = p.status();
     if (!st.ok()) {
       spdlog::error("storage: flush of partition {} failed: {}", DayName(day), st.ToString());
@@ -298,25 +307,7 @@ void StorageEngine::FlusherLoop() {
   }
 }
 
-void StorageEngine::ApplyRetention() {
-  int64_t min_day = MinDay(WallNanos());
-  std::vector<std::shared_ptr<Partition>> old;
-  {
-    std::lock_guard<std::mutex> lk(partitions_mu_);
-    for (auto it = partitions_.begin(); it != partitions_.end() && it->first < min_day;) {
-      old.push_back(it->second);
-      it = partitions_.erase(it);
-    }
-  }
-  for (auto& p : old) {
-    spdlog::info("storage: dropping partition {} (retention)", p->name());
-    p->Drop();
-  }
-}
-
 void StorageEngine::MergerLoop() {
-  auto last_retention = std::chrono::steady_clock::now();
-  ApplyRetention();
   while (!stop_) {
     std::vector<std::string> requests;
     {
@@ -327,16 +318,18 @@ void StorageEngine::MergerLoop() {
       merge_check_ = false;
     }
     if (stop_) break;
-    if (std::chrono::steady_clock::now() - last_retention > std::chrono::hours(1)) {
-      last_retention = std::chrono::steady_clock::now();
-      ApplyRetention();
+    // A merge needs room for its output: on a nearly full disk it could take the last bytes
+    // the WAL needs, so merging waits until the node is writable again.
+    if (read_only_.load()) {
+      if (!requests.empty()) spdlog::warn("storage: read-only (low disk space), skipping force merge");
+      continue;
     }
     for (const auto& p : PartitionsSnapshot()) {
       bool all = false;
       for (const auto& prefix : requests)
         if (p->name().compare(0, prefix.size(), prefix) == 0) all = true;
       while (!stop_) {
-        auto merged = p->Merge(all, next_part_id_++, &stop_);
+        auto merged = p->Merge(all, next_part_id_++, &stop_, &bytes_merge_);
         if (!merged.ok()) {
           if (merged.status().code() != Status::Code::kCancelled)
             spdlog::error("storage: merge in {} failed: {}", p->name(), merged.status().ToString());
@@ -370,6 +363,7 @@ Status StorageEngine::Close() {
   }
   if (flusher_.joinable()) flusher_.join();
   if (merger_.joinable()) merger_.join();
+  if (disk_guard_.joinable()) disk_guard_.join();
   Status st;
   if (wal_) {
     st = Flush();
@@ -392,6 +386,12 @@ StorageMetrics StorageEngine::GetMetrics() const {
   m.merges = merges_;
   m.pending_rows = pending_rows_;
   m.wal_bytes = wal_ ? wal_->bytes() : 0;
+  m.bytes_written_flush = bytes_flush_;
+  m.bytes_written_merge = bytes_merge_;
+  m.partitions_dropped_retention = dropped_retention_;
+  m.partitions_dropped_disk_usage = dropped_disk_usage_;
+  m.free_disk_bytes = free_disk_bytes_;
+  m.is_read_only = read_only_ ? 1 : 0;
   for (const auto& p : PartitionsSnapshot()) {
     m.partitions++;
     for (const auto& part : p->Snapshot()) {

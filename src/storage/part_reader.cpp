@@ -7,11 +7,41 @@
 #include <cerrno>
 #include <cstring>
 
+#include "vl/common/tokenizer.h"
 #include "vl/storage/column.h"
 #include "vl/storage/format.h"
 #include "vl/storage/part.h"
 
 namespace vl::storage {
+
+// One column record of the index (see part.h for both versions).
+bool Part::ReadColumnRef(ByteReader* r, uint64_t version, Part* p, ColumnRef* ref) {
+  uint64_t ni, off = 0, size = 0, boff = 0, bsize = 0, enc = kUnknownEncoding, flags = 0;
+  if (!r->Varint(&ni) || ni >= p->column_names_.size()) return false;
+  if (version >= 2 && (!r->Varint(&enc) || !r->Varint(&flags))) return false;
+  if (flags & 2) {
+    std::string_view v;
+    if (!r->String(&v)) return false;
+    ref->const_idx = static_cast<int32_t>(p->const_values_.size());
+    p->const_values_.emplace_back(v);
+  } else if (!r->Varint(&off) || !r->Varint(&size) || !r->Varint(&boff) || !r->Varint(&bsize)) {
+    return false;
+  }
+  if (flags & 1) {
+    uint64_t lo, hi;
+    if (!r->Fixed64(&lo) || !r->Fixed64(&hi)) return false;
+    std::memcpy(&ref->min, &lo, 8);
+    std::memcpy(&ref->max, &hi, 8);
+    ref->has_range = true;
+  }
+  ref->name_idx = static_cast<uint32_t>(ni);
+  ref->offset = off;
+  ref->size = static_cast<uint32_t>(size);
+  ref->bloom_offset = boff;
+  ref->bloom_size = static_cast<uint32_t>(bsize);
+  ref->encoding = static_cast<uint8_t>(enc);
+  return true;
+}
 
 Result<std::shared_ptr<Part>> Part::Open(const std::string& dir, uint64_t id) {
   std::shared_ptr<Part> p(new Part());
@@ -20,8 +50,13 @@ Result<std::shared_ptr<Part>> Part::Open(const std::string& dir, uint64_t id) {
   std::string meta_json, index;
   VL_RETURN_IF_ERROR(ReadFile(dir + "/meta.json", &meta_json));
   if (!PartMeta::FromJson(meta_json, &p->meta_)) return Status::Corruption("bad meta.json in " + dir);
-  if (p->meta_.format_version != kPartFormatVersion)
-    return Status::Corruption("unsupported part format version in " + dir);
+  if (p->meta_.format_version < kOldestPartFormatVersion ||
+      p->meta_.format_version > kPartFormatVersion)
+    return Status::Corruption("unsupported part format version " +
+                              std::to_string(p->meta_.format_version) + " in " + dir +
+                              " (this build reads versions " +
+                              std::to_string(kOldestPartFormatVersion) + " to " +
+                              std::to_string(kPartFormatVersion) + ")");
   VL_RETURN_IF_ERROR(ReadFile(dir + "/index.bin", &index));
   if (index.size() < 8 ||
       XXH64(index.data(), index.size() - 8, 0) != LoadFixed64(index.data() + index.size() - 8))
@@ -33,7 +68,7 @@ Result<std::shared_ptr<Part>> Part::Open(const std::string& dir, uint64_t id) {
   ByteReader r(std::string_view(raw).substr(4));
   auto bad = [&] { return Status::Corruption("truncated index in " + dir); };
   uint64_t version, n;
-  if (!r.Varint(&version) || version != kPartFormatVersion || !r.Varint(&n)) return bad();
+  if (!r.Varint(&version) || version != p->meta_.format_version || !r.Varint(&n)) return bad();
   p->streams_.resize(n);
   for (auto& s : p->streams_) {
     uint64_t a, pr;
@@ -65,12 +100,9 @@ Result<std::shared_ptr<Part>> Part::Open(const std::string& dir, uint64_t id) {
     b.first_col = static_cast<uint32_t>(p->columns_.size());
     b.ncols = static_cast<uint32_t>(nc);
     for (uint64_t c = 0; c < nc; c++) {
-      uint64_t ni, off, size, boff, bsize;
-      if (!r.Varint(&ni) || !r.Varint(&off) || !r.Varint(&size) || !r.Varint(&boff) ||
-          !r.Varint(&bsize) || ni >= p->column_names_.size())
-        return bad();
-      p->columns_.push_back({static_cast<uint32_t>(ni), off, static_cast<uint32_t>(size), boff,
-                             static_cast<uint32_t>(bsize)});
+      ColumnRef ref;
+      if (!ReadColumnRef(&r, version, p.get(), &ref)) return bad();
+      p->columns_.push_back(ref);
     }
   }
   std::string data_path = dir + "/data.bin";
@@ -148,6 +180,10 @@ const ColumnValues* PartBlockView::column(std::string_view name) {
   const ColumnRef* ref = FindColumn(name);
   if (!ref) return nullptr;
   Decoded& d = cols_[ref - (part_->columns().data() + meta_->first_col)];
+  if (!d.loaded && ref->const_idx >= 0) {
+    d.loaded = true;
+    d.values.assign(meta_->rows, std::string_view(part_->const_values()[ref->const_idx]));
+  }
   if (!d.loaded) {
     d.loaded = true;
     std::string chunk;
@@ -163,6 +199,12 @@ const ColumnValues* PartBlockView::column(std::string_view name) {
 bool PartBlockView::MayContainToken(std::string_view column, std::string_view token) {
   const ColumnRef* ref = FindColumn(column);
   if (!ref) return false;
+  if (ref->const_idx >= 0) {
+    bool found = false;
+    vl::ForEachToken(std::string_view(part_->const_values()[ref->const_idx]),
+                     [&](std::string_view t) { found = found || t == token; });
+    return found;
+  }
   Decoded& d = cols_[ref - (part_->columns().data() + meta_->first_col)];
   if (!d.bloom_loaded) {
     d.bloom_loaded = true;
@@ -170,6 +212,29 @@ bool PartBlockView::MayContainToken(std::string_view column, std::string_view to
   }
   if (d.bloom.empty()) return true;
   return BloomFilter::MayContain(d.bloom, token);
+}
+
+}  // namespace vl::storage
+
+namespace vl::storage {
+
+bool PartBlockView::NumericRange(std::string_view column, double* min, double* max) {
+  const ColumnRef* ref = FindColumn(column);
+  if (!ref || !ref->has_range) return false;
+  *min = ref->min;
+  *max = ref->max;
+  return true;
+}
+
+bool PartBlockView::ConstValue(std::string_view column, std::string_view* value) {
+  const ColumnRef* ref = FindColumn(column);
+  if (!ref) {
+    *value = {};
+    return true;
+  }
+  if (ref->const_idx < 0) return false;
+  *value = part_->const_values()[ref->const_idx];
+  return true;
 }
 
 }  // namespace vl::storage

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "vl/storage/column.h"
+#include "vl/storage/column_typed.h"
 #include "vl/storage/format.h"
 #include "vl/storage/part.h"
 
@@ -85,6 +86,15 @@ Status PartWriter::FlushData(bool force) {
   return Status::OK();
 }
 
+void PartWriter::PutRange(const NumericRange& range) {
+  if (!range.valid) return;
+  uint64_t bits;
+  std::memcpy(&bits, &range.min, 8);
+  PutFixed64(&index_, bits);
+  std::memcpy(&bits, &range.max, 8);
+  PutFixed64(&index_, bits);
+}
+
 Status PartWriter::AddBlock(const StreamID& id, const StreamTags& tags, const BlockInput& block) {
   size_t rows = block.timestamps.size();
   if (rows == 0) return Status::OK();
@@ -128,18 +138,34 @@ Status PartWriter::AddBlock(const StreamID& id, const StreamTags& tags, const Bl
     auto [nit, new_name] =
         name_idx_.emplace(std::string(block.names[c]), static_cast<uint32_t>(name_idx_.size()));
     if (new_name) PutString(&names_, block.names[c]);
+    PutVarint(&index_, nit->second);
+    bool same = true;
+    for (size_t i = 1; i < col.size() && same; i++) same = col[i] == col[0];
+    if (same && col[0].size() <= kMaxInlineConstBytes) {
+      // Inline const: no data chunk, no bloom filter (the reader tokenizes the value itself).
+      PutVarint(&index_, static_cast<uint8_t>(ColumnEncoding::kConst));
+      NumericRange range = ComputeNumericRange({col[0]});
+      PutVarint(&index_, 2 | (range.valid ? 1 : 0));
+      PutString(&index_, col[0]);
+      PutRange(range);
+      continue;
+    }
     uint64_t off = data_off_ + data_buf_.size();
-    ColumnEncoding enc = EncodeColumn(col, &data_buf_, &distinct_);
+    NumericRange range;
+    ColumnEncoding enc = EncodeColumn(col, &data_buf_, &distinct_, &range);
     uint64_t size = data_off_ + data_buf_.size() - off;
     uint64_t boff = data_off_ + data_buf_.size();
     // Tokenizing the distinct values of a dictionary column gives the same tokens, far cheaper.
-    BloomFilter::Build(CollectTokens(enc == ColumnEncoding::kPlain ? col : distinct_), &data_buf_);
+    const bool few = enc == ColumnEncoding::kConst || enc == ColumnEncoding::kDict;
+    BloomFilter::Build(CollectTokens(few ? distinct_ : col), &data_buf_);
     uint64_t bsize = data_off_ + data_buf_.size() - boff;
-    PutVarint(&index_, nit->second);
+    PutVarint(&index_, static_cast<uint8_t>(enc));
+    PutVarint(&index_, range.valid ? 1 : 0);
     PutVarint(&index_, off);
     PutVarint(&index_, size);
     PutVarint(&index_, boff);
     PutVarint(&index_, bsize);
+    PutRange(range);
   }
   meta_.rows += rows;
   meta_.blocks++;

@@ -103,7 +103,7 @@ Status Partition::AddRows(std::vector<LogRow>* rows, uint64_t wal_seq, uint64_t 
 }
 
 Status Partition::AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint64_t wal_seq,
-                          uint64_t part_id) {
+                          uint64_t part_id, std::atomic<uint64_t>* bytes_written) {
   // Sorting 32-byte views is cheap; `ord` breaks ties in arrival order (a stable sort).
   auto& v = *rows;
   std::sort(v.begin(), v.end(), [](const RowRef& a, const RowRef& b) {
@@ -127,6 +127,7 @@ Status Partition::AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint
   VL_RETURN_IF_ERROR(w.Finish(wal_seq, &meta));
   auto part = Part::Open(final_dir, part_id);
   if (!part.ok()) return part.status();
+  if (bytes_written) *bytes_written += part.value()->disk_bytes();
   std::lock_guard<std::mutex> lk(mu_);
   if (dropped_) {
     part.value()->MarkForDeletion();
@@ -141,7 +142,15 @@ Status Partition::AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint
   return st;
 }
 
-Result<bool> Partition::Merge(bool all, uint64_t part_id, const std::atomic<bool>* stop) {
+uint64_t Partition::DiskBytes() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  uint64_t total = 0;
+  for (const auto& p : parts_) total += p->disk_bytes();
+  return total;
+}
+
+Result<bool> Partition::Merge(bool all, uint64_t part_id, const std::atomic<bool>* stop,
+                              std::atomic<uint64_t>* bytes_written) {
   std::lock_guard<std::mutex> merge_lk(merge_mu_);
   std::vector<std::shared_ptr<Part>> chosen;
   {
@@ -168,6 +177,7 @@ Result<bool> Partition::Merge(bool all, uint64_t part_id, const std::atomic<bool
   }
   std::shared_ptr<Part> merged;
   VL_RETURN_IF_ERROR(MergeParts(chosen, part_id, stop, &merged));
+  if (bytes_written) *bytes_written += merged->disk_bytes();
   std::lock_guard<std::mutex> lk(mu_);
   if (dropped_) {
     merged->MarkForDeletion();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "vl/http/request.h"
+#include "vl/insert/row_builder.h"
 #include "vl/insert/row_store.h"
 #include "vl/select/query_runner.h"
 #include "vl/storage/storage.h"
@@ -24,6 +25,8 @@ struct RouterOptions {
   bool internal_select_disabled = false;
   size_t max_line_size_bytes = 256 * 1024;
   size_t max_request_body_bytes = size_t{1} << 30;  // decoded body cap per request
+  // -insert.maxFieldsPerLine and the hard entry limits; entries over them are dropped.
+  insert::RowBuilderOptions row_limits;
   // Rendered by /flags.
   std::function<std::string()> flags_text;
   bool insert_disabled = false;
@@ -48,6 +51,10 @@ class LocalRowStore : public insert::RowStore {
  private:
   Storage* storage_;
 };
+
+// While local storage is read-only (low disk space) answers 429 without reading the body and
+// returns true; the insert handlers call it first.
+bool RejectInsertIfReadOnly(const RouterOptions& options, ResponseWriter& w);
 
 // Reads `application/x-www-form-urlencoded` POST bodies into req.args.
 Status ParseForm(Request& req, BodyReader& body);

@@ -47,6 +47,8 @@ class JsonLineParser {
   uint64_t lines_ok() const { return lines_ok_; }
   uint64_t lines_failed() const { return lines_failed_; }
   uint64_t too_long_lines() const { return too_long_lines_; }
+  // Entries dropped by a limit (RowLimit): counted and logged, not line errors.
+  uint64_t rows_dropped() const { return rows_dropped_; }
 
  private:
   void ProcessLine(std::string_view line, int64_t now_ns);
@@ -67,6 +69,7 @@ class JsonLineParser {
   uint64_t lines_ok_ = 0;
   uint64_t lines_failed_ = 0;
   uint64_t too_long_lines_ = 0;
+  uint64_t rows_dropped_ = 0;
 };
 
 }  // namespace vl::insert

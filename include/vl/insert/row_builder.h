@@ -16,10 +16,18 @@ namespace vl::insert {
 inline constexpr std::string_view kDefaultMsgValue =
     "missing _msg field; see https://docs.victoriametrics.com/victorialogs/keyconcepts/#message-field";
 
+// Hard cap of -insert.maxFieldsPerLine (VictoriaLogs refuses more fields per entry whatever the flag).
+inline constexpr size_t kMaxFieldsPerLineCap = 2000;
+
 struct RowBuilderOptions {
-  size_t max_fields = 1000;       // -insert.maxFieldsPerLine: more fields → the entry is rejected
-  size_t max_field_name_len = 128;  // longer field name → the entry is rejected
+  size_t max_fields = 1000;       // -insert.maxFieldsPerLine: more fields → the entry is dropped
+  size_t max_field_name_len = 128;  // longer field name → the entry is dropped
+  size_t max_row_bytes = 2 << 20;   // estimated JSON size above this → the entry is dropped
 };
+
+// Which limit made Build() drop an entry; kNone for other errors (e.g. a bad timestamp).
+// Dropped entries are counted and logged (see row_limits.h), the request still succeeds.
+enum class RowLimit { kNone, kTooManyFields, kTooLongFieldName, kTooBigRow };
 
 class RowBuilder {
  public:
@@ -29,8 +37,9 @@ class RowBuilder {
   // time_fields entry (removed; "", "0", "-" → now_ns; unparsable → InvalidArgument), empty
   // name → `_msg`, ignore_fields, extra_fields (win over same-named fields), _msg_field rename,
   // decolorize, empty values dropped, `_time`/`_stream`/`_stream_id` dropped, default _msg,
-  // stream tags from stream_fields, StreamID. On error *row is unspecified.
-  Status Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* row) const;
+  // stream tags from stream_fields, StreamID. On error *row is unspecified and, when the entry
+  // broke one of the limits of RowBuilderOptions, `*limit` (if given) names it.
+  Status Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* row, RowLimit* limit = nullptr) const;
 
   const CommonParams& params() const { return params_; }
 

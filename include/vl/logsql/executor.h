@@ -20,6 +20,15 @@ namespace vl::logsql {
 Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
                     const std::atomic<bool>* cancelled);
 
+// What a query touched; also added to /metrics (vl_query_blocks_read_total, ..._skipped_total).
+struct QueryStats {
+  uint64_t blocks_read = 0;     // blocks whose rows were examined
+  uint64_t blocks_skipped = 0;  // candidate blocks rejected from headers (bloom, min/max, top-N)
+};
+// The same, reporting QueryStats when `stats` is not null.
+Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
+                    const std::atomic<bool>* cancelled, QueryStats* stats);
+
 // Runs a pipe chain over blocks coming from elsewhere (e.g. cluster nodes). Push is thread-safe
 // (calls are serialized); it returns false once no more input is wanted.
 class PipeRunner {

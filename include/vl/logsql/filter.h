@@ -51,6 +51,7 @@ enum class FilterKind {
   kRegexp,       // `~"re"`, unanchored
   kTime,         // `_time:...`
   kStream,       // `{...}`
+  kRange,        // `field:>N`, `<=N`, `range(a, b)`, ...; see filter_range.h
 };
 
 struct Filter {
@@ -65,6 +66,13 @@ struct Filter {
   std::string time_text;
   StreamFilter stream;
   std::shared_ptr<const re2::RE2> re;  // kRegexp
+  // kRange: inclusive numeric bounds, or (range_string) bytewise bounds on `value` with the
+  // operator in range_op; range_text is the canonical source text after `field:`.
+  double range_min = 0;
+  double range_max = 0;
+  bool range_string = false;
+  std::string range_op;
+  std::string range_text;
 
   static std::unique_ptr<Filter> Make(FilterKind kind, std::string field = "_msg", std::string value = "");
   std::unique_ptr<Filter> Clone() const;

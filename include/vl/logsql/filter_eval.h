@@ -34,6 +34,9 @@ class EvalSource {
   virtual const int64_t* timestamps() = 0;
   // Min/max row timestamp when cheaply known.
   virtual std::optional<std::pair<int64_t, int64_t>> time_bounds() { return std::nullopt; }
+  // Min/max of the field's non-empty values when all are plain numbers (block header); false
+  // when unknown. Lets range filters reject a whole block without reading the column.
+  virtual bool NumericRange(std::string_view field, double* min, double* max) { return false; }
   // Stream of all rows, or nullptr when rows may come from different streams.
   virtual const StreamTags* stream_tags() = 0;
 };
@@ -44,6 +47,9 @@ void EvalFilter(const Filter& f, EvalSource& src, Bitmap* bm);
 // Token-boundary matching (spec §1, §5 #6-#8); exposed for tests.
 bool MatchPhrase(std::string_view s, std::string_view phrase);
 bool MatchPrefix(std::string_view s, std::string_view prefix);
+
+// False when the block's min/max header proves no row can pass the kRange filter `f`.
+bool RangeMayMatch(const Filter& f, EvalSource& src);
 
 // Tokens that every value matching a top-level word/phrase/prefix/exact filter must contain.
 // Appends (field, token) pairs.

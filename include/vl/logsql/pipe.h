@@ -75,6 +75,9 @@ class StatsState {
   ~StatsState();
   StatsState(StatsState&&) noexcept;
   void Update(const ResultBlock& block);
+  // Adds `rows` rows of the group with these by-values to every function; only meaningful when
+  // all functions are `count()` (the executor's counting fast path).
+  void AddCount(const std::vector<std::string>& by_values, uint64_t rows);
   void Merge(StatsState&& other);
   // By-fields then results; one row even without input when there are no by-fields.
   ResultBlock Result() const;

@@ -41,6 +41,13 @@ class BlockView {
   // Cheap pre-check before decoding: false only when no value of the column contains `token`
   // as a whole word (bloom filter). Tokens are as produced by vl::ForEachToken.
   virtual bool MayContainToken(std::string_view column, std::string_view token) = 0;
+  // Cheap, from the block header: min/max of the column's non-empty values when every one of
+  // them is a plain decimal number (std::from_chars). False when unknown, so range filters
+  // skip a block only on a true answer.
+  virtual bool NumericRange(std::string_view column, double* min, double* max) { return false; }
+  // Cheap, from the block header: true when every row has the same `*value` for the column
+  // ("" when the block lacks it) and that is known without decoding. False when unknown.
+  virtual bool ConstValue(std::string_view column, std::string_view* value) { return false; }
 };
 
 // Called once per candidate block; return false to stop the search early.

@@ -8,14 +8,32 @@
 
 namespace vl::storage {
 
-enum class ColumnEncoding : uint8_t { kConst = 0, kDict = 1, kPlain = 2 };
+// Stored in the first byte of a column body and (format v2) in the index, so a reader knows a
+// column's type without reading it. Typed encodings live in column_typed.h.
+enum class ColumnEncoding : uint8_t {
+  kConst = 0,
+  kDict = 1,
+  kPlain = 2,
+  kUint8 = 3,
+  kUint16 = 4,
+  kUint32 = 5,
+  kUint64 = 6,
+  kInt64 = 7,
+  kFloat64 = 8,  // decimals with a fixed number of fraction digits, e.g. "0.250"
+  kIPv4 = 9,
+  kISO8601 = 10,
+};
+
+struct NumericRange;
 
 // Encodes the values (one per row, "" = missing) choosing the encoding by content, then compresses.
 // Appends the stored chunk to `out` and returns the chosen encoding. For the const and dict
 // encodings `distinct` (optional) gets the distinct values, so that callers can tokenize those
 // instead of every row; it is left empty for the plain encoding.
+// `range` (optional) gets the numeric min/max of the values when they are all numbers.
 ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::string* out,
-                            std::vector<std::string_view>* distinct = nullptr);
+                            std::vector<std::string_view>* distinct = nullptr,
+                            NumericRange* range = nullptr);
 // Decodes a chunk produced by EncodeColumn. `buf` owns the bytes the views point into.
 bool DecodeColumn(std::string_view chunk, size_t rows, std::string* buf,
                   std::vector<std::string_view>* values);

@@ -29,6 +29,7 @@ class StorageEngine : public Storage {
   void ForceMerge(const std::string& partition_prefix) override;
   Status Close() override;
   StorageMetrics GetMetrics() const override;
+  bool IsReadOnly() const override { return read_only_.load(std::memory_order_relaxed); }
   Status Search(const SearchSpec& spec, const BlockVisitor& visit, bool parallel) const override;
 
  private:
@@ -37,7 +38,11 @@ class StorageEngine : public Storage {
   std::vector<std::shared_ptr<Partition>> PartitionsSnapshot() const;
   void FlusherLoop();
   void MergerLoop();
+  // retention.cpp: day-partition retention, the disk usage cap and the free space guard.
   void ApplyRetention();
+  void ApplyDiskUsageLimit();
+  void CheckFreeSpace();
+  void DiskGuardLoop();
   void LogRejected(const char* what, int64_t ts);
   int64_t MinDay(int64_t now) const;
   int64_t MaxDay(int64_t now) const;
@@ -73,7 +78,7 @@ class StorageEngine : public Storage {
   bool flush_requested_ = false;
   bool merge_check_ = true;  // a flush added a part: look for merges
   std::atomic<bool> stop_{false};
-  std::thread flusher_, merger_;
+  std::thread flusher_, merger_, disk_guard_;
 
   std::mutex close_mu_;
   std::shared_mutex add_rw_;  // Add() holds it shared; Close() exclusively
@@ -82,6 +87,10 @@ class StorageEngine : public Storage {
 
   std::atomic<int64_t> last_reject_log_ns_{0};
   std::atomic<uint64_t> rows_ingested_{0}, rows_too_old_{0}, rows_too_new_{0}, merges_{0};
+  std::atomic<uint64_t> bytes_flush_{0}, bytes_merge_{0};
+  std::atomic<uint64_t> dropped_retention_{0}, dropped_disk_usage_{0};
+  std::atomic<bool> read_only_{false};
+  std::atomic<uint64_t> free_disk_bytes_{0};
 };
 
 }  // namespace vl::storage

@@ -4,7 +4,11 @@
 // index.bin: CompressChunk(raw index) + u64 XXH64 of the compressed bytes. Raw index:
 //   "VLPI" varint(version) | streams: n, (account, project, hi, lo, tags) | column names: n, str |
 //   blocks: n, (stream_idx, rows, min_ts, max_ts-min_ts, ts_off, ts_size, ncols,
-//               ncols x (name_idx, off, size, bloom_off, bloom_size)).
+//               ncols x column record)).
+// Column record, version 1: name_idx, off, size, bloom_off, bloom_size.
+// Column record, version 2: name_idx, encoding, flags (1: numeric range, 2: inline const),
+//   inline const ? value string : (off, size, bloom_off, bloom_size), range ? f64 min, f64 max.
+//   Short const columns live in the index so that a query reads them without touching data.bin.
 // Blocks are sorted by (stream id, min timestamp); block columns by name.
 #pragma once
 
@@ -23,7 +27,13 @@
 
 namespace vl::storage {
 
-constexpr uint32_t kPartFormatVersion = 1;
+struct NumericRange;
+class ByteReader;
+
+constexpr uint32_t kPartFormatVersion = 2;
+constexpr uint32_t kOldestPartFormatVersion = 1;  // still readable
+constexpr size_t kMaxInlineConstBytes = 256;
+constexpr uint8_t kUnknownEncoding = 0xff;  // version 1 parts do not record it
 constexpr size_t kMaxBlockRows = 64 * 1024;
 constexpr size_t kMaxBlockBytes = 2 * 1024 * 1024;
 
@@ -47,6 +57,11 @@ struct ColumnRef {
   uint32_t size;
   uint64_t bloom_offset;
   uint32_t bloom_size;
+  uint8_t encoding = kUnknownEncoding;  // ColumnEncoding
+  bool has_range = false;               // min/max of the values, all plain numbers
+  double min = 0;
+  double max = 0;
+  int32_t const_idx = -1;  // into Part::const_values() when the value is inline in the index
 };
 
 struct BlockMeta {
@@ -81,6 +96,7 @@ class Part {
   const std::vector<ColumnRef>& columns() const { return columns_; }
   const std::vector<std::string>& column_names() const { return column_names_; }
   const std::vector<StreamEntry>& streams() const { return streams_; }
+  const std::vector<std::string>& const_values() const { return const_values_; }
 
   Status Read(uint64_t offset, uint32_t size, std::string* out) const;
   // The directory is removed when the last reference goes away.
@@ -88,6 +104,7 @@ class Part {
 
  private:
   Part() = default;
+  static bool ReadColumnRef(ByteReader* r, uint64_t version, Part* p, ColumnRef* ref);
   uint64_t id_ = 0;
   std::string dir_;
   PartMeta meta_;
@@ -96,6 +113,7 @@ class Part {
   std::vector<ColumnRef> columns_;
   std::vector<std::string> column_names_;
   std::vector<StreamEntry> streams_;
+  std::vector<std::string> const_values_;
   std::atomic<bool> delete_on_close_{false};
 };
 
@@ -118,6 +136,7 @@ class PartWriter {
 
  private:
   Status FlushData(bool force);
+  void PutRange(const NumericRange& range);
   std::string final_dir_, tmp_dir_;
   bool fsync_;
   int data_fd_ = -1;
@@ -149,6 +168,8 @@ class PartBlockView : public BlockView {
   const std::vector<std::string>& column_names() const override;
   const ColumnValues* column(std::string_view name) override;
   bool MayContainToken(std::string_view column, std::string_view token) override;
+  bool NumericRange(std::string_view column, double* min, double* max) override;
+  bool ConstValue(std::string_view column, std::string_view* value) override;
 
  private:
   const ColumnRef* FindColumn(std::string_view name) const;

@@ -26,12 +26,18 @@ class Partition {
   uint64_t covered_wal_seq() const;
 
   // Sorts the rows (views into `batch`) by (stream, time), writes them as a new part and lists it.
+  // `bytes_written` (optional) grows by the size of the written part.
   Status AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint64_t wal_seq,
-                 uint64_t part_id);
+                 uint64_t part_id, std::atomic<uint64_t>* bytes_written = nullptr);
   // Convenience for tools and tests: the same for LogRows, whatever their day.
   Status AddRows(std::vector<LogRow>* rows, uint64_t wal_seq, uint64_t part_id);
   // Tiered merge of similar-sized small parts (or all parts when `all`). Returns whether merged.
-  Result<bool> Merge(bool all, uint64_t part_id, const std::atomic<bool>* stop);
+  // `bytes_written` (optional) grows by the size of the merged part, even if it is discarded,
+  // before the part list changes (so metrics never show a merge without its bytes).
+  Result<bool> Merge(bool all, uint64_t part_id, const std::atomic<bool>* stop,
+                     std::atomic<uint64_t>* bytes_written = nullptr);
+  // Bytes of all listed parts (what -retention.maxDiskSpaceUsageBytes counts).
+  uint64_t DiskBytes() const;
   // Removes the partition (retention). Parts in use by searches go away when released.
   void Drop();
 

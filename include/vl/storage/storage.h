@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,14 @@ struct StorageOptions {
   int64_t wal_sync_window_us = 2000;
   // Test hook: skip fsync (never used by the server binary).
   bool disable_fsync = false;
+  // -retention.maxDiskSpaceUsageBytes: the oldest day partitions are dropped while the data
+  // outgrows this (the 2 newest are always kept). 0 = no limit.
+  uint64_t max_disk_space_usage_bytes = 0;
+  // -storage.minFreeDiskSpaceBytes: below this free space on data_path the storage turns
+  // read-only (Add() fails with ResourceExhausted) until space returns. 0 = never read-only.
+  uint64_t min_free_disk_space_bytes = 10'000'000;
+  // Test hook: reports the free bytes of data_path instead of statvfs().
+  std::function<uint64_t()> free_space_probe;
 };
 
 // What happened to one Add() call.
@@ -51,6 +60,13 @@ struct StorageMetrics {
   uint64_t merges = 0;
   uint64_t wal_bytes = 0;
   uint64_t pending_rows = 0;       // durable in the WAL but not yet in a part
+  // Write amplification = (flush + merge) / flush.
+  uint64_t bytes_written_flush = 0;  // part bytes written by flushes since start
+  uint64_t bytes_written_merge = 0;  // part bytes written by merges since start
+  uint64_t partitions_dropped_retention = 0;   // older than -retentionPeriod
+  uint64_t partitions_dropped_disk_usage = 0;  // over -retention.maxDiskSpaceUsageBytes
+  uint64_t free_disk_bytes = 0;      // at the last check (every second)
+  uint64_t is_read_only = 0;         // 1 while free space < -storage.minFreeDiskSpaceBytes
 };
 
 class Storage : public Searchable {
@@ -60,7 +76,11 @@ class Storage : public Searchable {
   ~Storage() override = default;
 
   // Stores the rows durably. Thread-safe; concurrent callers share one fsync.
+  // ResourceExhausted while the storage is read-only (low disk space): nothing was stored.
   virtual Status Add(std::vector<LogRow> rows, AddResult* result) = 0;
+  // True while free disk space is below -storage.minFreeDiskSpaceBytes; inserts are refused
+  // (HTTP 429) until a later check (every second) sees enough space again.
+  virtual bool IsReadOnly() const = 0;
   // Makes all acknowledged rows searchable now.
   virtual Status ForceFlush() = 0;
   // Starts merging all parts of partitions whose name (YYYYMMDD) starts with the prefix.

@@ -77,6 +77,26 @@ TEST(JsonLineParser, BadLineInTheMiddle) {
   EXPECT_TRUE(p.TakeErrors().empty());
 }
 
+// An entry over a limit is dropped and counted, not a line error: its neighbours are stored.
+TEST(JsonLineParser, EntriesOverLimitsAreDropped) {
+  JsonLineParserOptions opts;
+  opts.row_options.max_fields = 3;
+  JsonLineParser p(CommonParams{}, opts);
+  std::string long_name(200, 'k');
+  auto rows = ParseAll(p,
+                       "{\"_msg\":\"one\"}\n"
+                       "{\"_msg\":\"x\",\"a\":1,\"b\":2,\"c\":3}\n"
+                       "{\"_msg\":\"two\"}\n"
+                       "{\"_msg\":\"y\",\"" + long_name + "\":1}\n"
+                       "{\"_msg\":\"three\"}\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(Get(rows[2], "_msg"), "three");
+  EXPECT_EQ(p.lines_ok(), 3u);
+  EXPECT_EQ(p.lines_failed(), 0u);
+  EXPECT_EQ(p.rows_dropped(), 2u);
+  EXPECT_TRUE(p.TakeErrors().empty());
+}
+
 TEST(JsonLineParser, TooLongLineSkipped) {
   JsonLineParserOptions opts;
   opts.max_line_size = 64;

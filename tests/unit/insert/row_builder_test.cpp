@@ -165,5 +165,29 @@ TEST(RowBuilder, LimitsAndDecolorize) {
   EXPECT_EQ(Get(row, "other"), "\x1b[1mbold");
 }
 
+TEST(RowBuilder, LimitViolationsAreNamed) {
+  RowBuilderOptions opts;
+  opts.max_fields = 3;
+  opts.max_row_bytes = 1000;
+  RowBuilder b(CommonParams{}, opts);
+  LogRow row;
+  RowLimit limit = RowLimit::kNone;
+  EXPECT_FALSE(b.Build({{"a", "1"}, {"b", "2"}, {"c", "3"}}, kNow, &row, &limit).ok());
+  EXPECT_EQ(limit, RowLimit::kTooManyFields);
+  EXPECT_FALSE(b.Build({{std::string(129, 'n'), "1"}}, kNow, &row, &limit).ok());
+  EXPECT_EQ(limit, RowLimit::kTooLongFieldName);
+  EXPECT_TRUE(b.Build({{std::string(128, 'n'), "1"}}, kNow, &row, &limit).ok());
+  EXPECT_EQ(limit, RowLimit::kNone);
+  EXPECT_FALSE(b.Build({{"_msg", std::string(1000, 'x')}}, kNow, &row, &limit).ok());
+  EXPECT_EQ(limit, RowLimit::kTooBigRow);
+  // Not a limit: a bad timestamp.
+  EXPECT_FALSE(b.Build({{"_time", "yesterday"}}, kNow, &row, &limit).ok());
+  EXPECT_EQ(limit, RowLimit::kNone);
+  // The hard 2 MiB default.
+  RowBuilder big(CommonParams{});
+  EXPECT_FALSE(big.Build({{"_msg", std::string(3 << 20, 'x')}}, kNow, &row, &limit).ok());
+  EXPECT_EQ(limit, RowLimit::kTooBigRow);
+}
+
 }  // namespace
 }  // namespace vl::insert

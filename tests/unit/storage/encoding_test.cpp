@@ -4,6 +4,7 @@
 
 #include "../../storage/test_util.h"
 #include "vl/storage/column.h"
+#include "vl/storage/column_typed.h"
 #include "vl/storage/format.h"
 #include "vl/storage/wal.h"
 
@@ -168,4 +169,84 @@ TEST(Format, DayNames) {
   int64_t d;
   ASSERT_TRUE(ParseDayName("20240229", &d));
   EXPECT_EQ(DayName(d), "20240229");
+}
+
+// Typed encodings must reproduce the original bytes; near-miss texts must fall back to plain.
+static void ExpectTyped(const std::vector<std::string>& vals, ColumnEncoding want) {
+  std::vector<std::string_view> in(vals.begin(), vals.end());
+  ColumnEncoding enc;
+  std::string buf;
+  EXPECT_EQ(RoundTrip(in, &enc, &buf), in);
+  EXPECT_EQ(enc, want) << vals[1];
+}
+
+static std::vector<std::string> Many(const std::vector<std::string>& extra, int n = 600) {
+  std::vector<std::string> v;
+  for (int i = 0; i < n; i++) v.push_back(std::to_string(i * 37));
+  v.insert(v.begin() + 1, extra.begin(), extra.end());
+  return v;
+}
+
+TEST(Encoding, TypedIntegers) {
+  ExpectTyped(Many({}), ColumnEncoding::kUint16);
+  ExpectTyped(Many({"", "18446744073709551615"}), ColumnEncoding::kUint64);
+  ExpectTyped(Many({"-7", "", "9223372036854775807"}), ColumnEncoding::kInt64);
+  ExpectTyped(Many({"007"}), ColumnEncoding::kPlain);
+  ExpectTyped(Many({"-0"}), ColumnEncoding::kPlain);
+  ExpectTyped(Many({"+5"}), ColumnEncoding::kPlain);
+  ExpectTyped(Many({"18446744073709551616"}), ColumnEncoding::kPlain);
+}
+
+TEST(Encoding, TypedDecimalsIPsTimes) {
+  std::vector<std::string> dec, ip, iso, bad_dec;
+  for (int i = 0; i < 600; i++) {
+    char b[64];
+    snprintf(b, sizeof(b), "%s%d.%03d", i % 5 == 1 ? "-" : "", i * 7, i % 1000);
+    dec.push_back(b);
+    snprintf(b, sizeof(b), "10.%d.%d.%d", i % 256, (i * 7) % 256, (i * 13) % 256);
+    ip.push_back(b);
+    snprintf(b, sizeof(b), "2025-0%d-%02dT%02d:%02d:%02d.%03dZ", 1 + i % 9, 1 + i % 28, i % 24,
+             i % 60, (i * 7) % 60, i % 1000);
+    iso.push_back(b);
+  }
+  dec[3] = "-0.001";
+  ExpectTyped(dec, ColumnEncoding::kFloat64);
+  ExpectTyped(ip, ColumnEncoding::kIPv4);
+  ExpectTyped(iso, ColumnEncoding::kISO8601);
+  auto d2 = dec;
+  d2[5] = "1.50";  // different number of decimals
+  ExpectTyped(d2, ColumnEncoding::kPlain);
+  d2 = dec;
+  d2[5] = "-0.000";
+  ExpectTyped(d2, ColumnEncoding::kPlain);
+  auto ip2 = ip;
+  ip2[4] = "10.01.2.3";
+  ExpectTyped(ip2, ColumnEncoding::kPlain);
+  auto iso2 = iso;
+  iso2[4] = "2025-02-30T00:00:00.000Z";  // no such day: printing it back differs
+  ExpectTyped(iso2, ColumnEncoding::kPlain);
+  iso2 = iso;
+  iso2[4] = "";
+  ExpectTyped(iso2, ColumnEncoding::kISO8601);
+}
+
+TEST(Encoding, NumericRanges) {
+  std::vector<std::string> vals = {"5", "", "-2.5", "1e3", "7"};
+  for (int i = 0; i < 300; i++) vals.push_back(std::to_string(i));
+  std::vector<std::string_view> in(vals.begin(), vals.end());
+  std::string chunk;
+  NumericRange r;
+  EncodeColumn(in, &chunk, nullptr, &r);
+  ASSERT_TRUE(r.valid);
+  EXPECT_EQ(r.min, -2.5);
+  EXPECT_EQ(r.max, 1000);
+  vals.push_back("1.5s");
+  in.assign(vals.begin(), vals.end());
+  EncodeColumn(in, &chunk, nullptr, &r);
+  EXPECT_FALSE(r.valid);
+  std::vector<std::string_view> dict = {"0.5", "2", "0.5", ""};
+  EncodeColumn(dict, &chunk, nullptr, &r);
+  ASSERT_TRUE(r.valid);
+  EXPECT_EQ(r.min, 0.5);
+  EXPECT_EQ(r.max, 2);
 }

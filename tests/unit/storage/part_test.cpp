@@ -126,3 +126,69 @@ TEST(Partition, MergeKeepsEveryRowOnce) {
   // Old part directories are removed once unreferenced.
   EXPECT_EQ(ListDir(dir.path + "/p/parts").size(), 1u);
 }
+
+TEST(Part, HeaderRangesAndInlineConsts) {
+  TempDir dir;
+  std::string pdir = dir.path + "/p";
+  PartWriter w(pdir, false);
+  ASSERT_TRUE(w.Begin().ok());
+  StreamTags tags;
+  tags.Add("app", "nginx");
+  tags.Canonicalize();
+  StreamID id = StreamID::Compute({0, 0}, tags);
+  BlockInput in;
+  in.names = {"app", "dur", "ip", "msg"};
+  in.columns.resize(4);
+  std::vector<std::string> durs, ips;
+  for (int i = 0; i < 500; i++) {
+    durs.push_back(std::to_string(i) + "." + std::to_string(100 + i % 900));
+    ips.push_back("10.0.1." + std::to_string(i % 250));
+  }
+  for (int i = 0; i < 500; i++) {
+    in.timestamps.push_back(i);
+    in.columns[0].push_back("nginx");
+    in.columns[1].push_back(durs[i]);
+    in.columns[2].push_back(ips[i]);
+    in.columns[3].push_back(i % 3 ? "GET /x" : "POST /y");
+  }
+  ASSERT_TRUE(w.AddBlock(id, tags, in).ok());
+  PartMeta meta;
+  ASSERT_TRUE(w.Finish(1, &meta).ok());
+  EXPECT_EQ(meta.format_version, kPartFormatVersion);
+  auto part = Part::Open(pdir, 1);
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  PartBlockView v;
+  v.Reset(part.value().get(), 0);
+  std::string_view cv;
+  ASSERT_TRUE(v.ConstValue("app", &cv));
+  EXPECT_EQ(cv, "nginx");
+  ASSERT_TRUE(v.ConstValue("missing", &cv));
+  EXPECT_EQ(cv, "");
+  EXPECT_FALSE(v.ConstValue("dur", &cv));
+  double lo, hi;
+  ASSERT_TRUE(v.NumericRange("dur", &lo, &hi));
+  EXPECT_EQ(lo, 0.1);
+  EXPECT_EQ(hi, 499.599);
+  EXPECT_FALSE(v.NumericRange("ip", &lo, &hi));
+  EXPECT_FALSE(v.NumericRange("msg", &lo, &hi));
+  EXPECT_TRUE(v.MayContainToken("app", "nginx"));
+  EXPECT_FALSE(v.MayContainToken("app", "envoy"));
+  for (size_t c = 0; c < in.names.size(); c++) {
+    ASSERT_NE(v.column(in.names[c]), nullptr);
+    EXPECT_EQ(*v.column(in.names[c]), in.columns[c]) << in.names[c];
+  }
+}
+
+TEST(Part, RejectsUnknownVersionClearly) {
+  TempDir dir;
+  std::string pdir = dir.path + "/p";
+  PartWriter w(pdir, false);
+  ASSERT_TRUE(w.Begin().ok());
+  PartMeta meta;
+  ASSERT_TRUE(w.Finish(1, &meta).ok());
+  meta.format_version = 99;
+  ASSERT_TRUE(WriteFileSync(pdir + "/meta.json", meta.ToJson(), false).ok());
+  auto part = Part::Open(pdir, 1);
+  ASSERT_FALSE(part.ok());
+  EXPECT_NE(part.status().ToString().find("unsupported part format version 99"), std::string::npos);
+}

@@ -273,3 +273,99 @@ TEST(Storage, BackgroundFlushAndMerge) {
   EXPECT_EQ(seen.size(), seq);
   for (auto& [k, n] : seen) ASSERT_EQ(n, 1);
 }
+
+// Low free disk space turns the storage read-only at once; it recovers by itself.
+TEST(Storage, ReadOnlyOnLowFreeSpaceAndRecovers) {
+  TempDir dir;
+  auto free_bytes = std::make_shared<std::atomic<uint64_t>>(1000);
+  StorageOptions o = TestOptions(dir.path);
+  o.min_free_disk_space_bytes = 10'000'000;
+  o.free_space_probe = [free_bytes] { return free_bytes->load(); };
+  auto r = Storage::Open(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto& s = r.value();
+  EXPECT_TRUE(s->IsReadOnly());
+  EXPECT_EQ(s->GetMetrics().is_read_only, 1u);
+  EXPECT_EQ(s->GetMetrics().free_disk_bytes, 1000u);
+  int64_t base = NowNs() - 3600 * kSec;
+  AddResult res;
+  Status st = s->Add({MakeRow({}, base, "a", 1)}, &res);
+  EXPECT_EQ(st.code(), Status::Code::kResourceExhausted) << st.ToString();
+  EXPECT_EQ(res.rows_accepted, 0u);
+
+  *free_bytes = 20'000'000;
+  for (int i = 0; i < 50 && s->IsReadOnly(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_FALSE(s->IsReadOnly());
+  ASSERT_TRUE(s->Add({MakeRow({}, base, "a", 2)}, &res).ok());
+  ASSERT_TRUE(s->ForceFlush().ok());
+  auto seen = CollectSeqs(*s, SearchSpec());
+  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen.count(2), 1u);
+  EXPECT_EQ(s->GetMetrics().is_read_only, 0u);
+
+  // 0 disables the guard whatever the free space.
+  ASSERT_TRUE(s->Close().ok());
+  o.min_free_disk_space_bytes = 0;
+  *free_bytes = 0;
+  auto r2 = Storage::Open(o);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_FALSE(r2.value()->IsReadOnly());
+}
+
+// -retention.maxDiskSpaceUsageBytes drops the oldest days, never the 2 newest.
+TEST(Storage, MaxDiskSpaceUsageDropsOldestPartitions) {
+  TempDir dir;
+  const int64_t day = 24 * 3600 * kSec;
+  const int64_t now = NowNs() / day * day + day / 2;  // today's noon: 100 s back stay in the day
+  {
+    auto r = Storage::Open(TestOptions(dir.path));
+    ASSERT_TRUE(r.ok());
+    std::vector<LogRow> rows;
+    for (int d = 0; d < 5; d++)
+      for (int i = 0; i < 100; i++) rows.push_back(MakeRow({}, now - d * day - i * kSec, "a", d * 1000 + i));
+    ASSERT_TRUE(r.value()->Add(rows, nullptr).ok());
+    ASSERT_TRUE(r.value()->Close().ok());
+  }
+  StorageOptions o = TestOptions(dir.path);
+  o.max_disk_space_usage_bytes = uint64_t{1} << 40;  // far above: nothing goes
+  {
+    auto r = Storage::Open(o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value()->GetMetrics().partitions, 5u);
+    EXPECT_EQ(r.value()->GetMetrics().partitions_dropped_disk_usage, 0u);
+    ASSERT_TRUE(r.value()->Close().ok());
+  }
+  o.max_disk_space_usage_bytes = 1;  // below anything: all but the 2 newest go on open
+  auto r = Storage::Open(o);
+  ASSERT_TRUE(r.ok());
+  auto m = r.value()->GetMetrics();
+  EXPECT_EQ(m.partitions, 2u);
+  EXPECT_EQ(m.partitions_dropped_disk_usage, 3u);
+  auto seen = CollectSeqs(*r.value(), SearchSpec());
+  EXPECT_EQ(seen.size(), 200u);
+  for (auto& [seq, n] : seen) EXPECT_LT(seq, 2000u) << "row of a dropped day survived";
+}
+
+// Flush and merge bytes are counted separately: their ratio is the write amplification.
+TEST(Storage, CountsBytesWrittenByFlushesAndMerges) {
+  TempDir dir;
+  auto r = Storage::Open(TestOptions(dir.path));
+  ASSERT_TRUE(r.ok());
+  auto& s = r.value();
+  int64_t base = NowNs() - 3600 * kSec;
+  for (int part = 0; part < 3; part++) {
+    std::vector<LogRow> rows;
+    for (int i = 0; i < 200; i++) rows.push_back(MakeRow({}, base + i * kSec, "a", part * 1000 + i));
+    ASSERT_TRUE(s->Add(rows, nullptr).ok());
+    ASSERT_TRUE(s->ForceFlush().ok());
+  }
+  auto m = s->GetMetrics();
+  EXPECT_EQ(m.bytes_written_flush, m.disk_bytes);
+  EXPECT_EQ(m.bytes_written_merge, 0u);
+  s->ForceMerge("");
+  for (int i = 0; i < 100 && s->GetMetrics().parts != 1; i++)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  m = s->GetMetrics();
+  ASSERT_EQ(m.parts, 1u);
+  EXPECT_EQ(m.bytes_written_merge, m.disk_bytes);
+}

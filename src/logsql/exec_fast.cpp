@@ -1,0 +1,238 @@
+#include "exec_fast.h"
+
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+#include "vl/common/metrics.h"
+#include "vl/logsql/pipe.h"
+#include "block_source.h"
+
+namespace vl::logsql {
+
+void BlockCounters::Publish() const {
+  static auto& read_total = Metrics::Global().Counter("vl_query_blocks_read_total");
+  static auto& skipped_total = Metrics::Global().Counter("vl_query_blocks_skipped_total");
+  read_total.fetch_add(read.load(), std::memory_order_relaxed);
+  skipped_total.fetch_add(skipped.load(), std::memory_order_relaxed);
+}
+
+namespace {
+
+// `*`, or time and stream filters under one top-level AND: what the search spec already applies
+// per block, so every row of a block inside the search time range matches.
+bool OnlyTimeAndStream(const Filter& f) {
+  auto leaf = [](const Filter& c) {
+    return c.kind == FilterKind::kTime || c.kind == FilterKind::kStream ||
+           c.kind == FilterKind::kMatchAll;
+  };
+  if (f.kind != FilterKind::kAnd) return leaf(f);
+  return std::all_of(f.children.begin(), f.children.end(), [&](const auto& c) { return leaf(*c); });
+}
+
+void AppendKeyPart(std::string_view v, std::string* key) {
+  uint32_t n = static_cast<uint32_t>(v.size());
+  key->append(reinterpret_cast<const char*>(&n), sizeof(n));
+  key->append(v);
+}
+
+struct CountGroup {
+  std::vector<std::string> by;
+  uint64_t rows = 0;
+};
+using CountGroups = std::unordered_map<std::string, CountGroup>;
+
+void AddToGroup(CountGroups* groups, const std::string& key,
+                const std::vector<std::string_view>& by, uint64_t rows) {
+  auto [it, added] = groups->try_emplace(key);
+  if (added) it->second.by.assign(by.begin(), by.end());
+  it->second.rows += rows;
+}
+
+// Counts the selected rows of one block into `local`, reading as little as possible.
+void CountBlock(BlockView& block, const std::vector<std::string>& by, const Bitmap* bm,
+                size_t selected, CountGroups* local) {
+  const size_t n = block.rows_count();
+  std::vector<std::string> owned(by.size());
+  std::vector<std::string_view> consts(by.size());
+  std::vector<const ColumnValues*> cols(by.size(), nullptr);
+  bool varying = false;
+  for (size_t i = 0; i < by.size(); i++) {
+    if (by[i] == "_stream") {
+      owned[i] = block.stream_tags().ToString();
+      consts[i] = owned[i];
+    } else if (by[i] == "_stream_id") {
+      owned[i] = block.stream_id().ToString();
+      consts[i] = owned[i];
+    } else if (!block.ConstValue(by[i], &consts[i])) {
+      cols[i] = block.column(by[i]);  // nullptr: the block lacks the field, value ""
+      varying |= cols[i] != nullptr;
+    }
+  }
+  std::string key;
+  std::vector<std::string_view> vals = consts;
+  if (!varying) {
+    for (auto v : vals) AppendKeyPart(v, &key);
+    AddToGroup(local, key, vals, selected);
+    return;
+  }
+  // Rows of a block often repeat the previous row's group: count runs, hash once per run.
+  std::vector<std::string_view> run;
+  uint64_t run_rows = 0;
+  auto flush_run = [&] {
+    if (run_rows == 0) return;
+    key.clear();
+    for (auto v : run) AppendKeyPart(v, &key);
+    AddToGroup(local, key, run, run_rows);
+    run_rows = 0;
+  };
+  for (size_t r = 0; r < n; r++) {
+    if (bm && !(*bm)[r]) continue;
+    for (size_t i = 0; i < by.size(); i++)
+      if (cols[i]) vals[i] = (*cols[i])[r];
+    if (run_rows && vals != run) flush_run();
+    if (run_rows == 0) run = vals;
+    run_rows++;
+  }
+  flush_run();
+}
+
+}  // namespace
+
+bool IsCountOnlyQuery(const Query& query) {
+  if (query.pipes().empty()) return false;
+  const PipeSpec& p = *query.pipes()[0];
+  if (p.kind != PipeKind::kStats || p.funcs.empty()) return false;
+  if (p.stats_mode != StatsMode::kNormal && p.stats_mode != StatsMode::kRemote) return false;
+  for (const auto& f : p.funcs)
+    if (f.func != "count" || !f.fields.empty()) return false;
+  for (const auto& b : p.by)
+    if (b.empty() || b.back() == '*' || b == "_time" || b.find(':') != std::string::npos) return false;
+  return true;
+}
+
+Status RunCountQuery(const Searchable& data, const SearchSpec& spec, const Query& query,
+                     ResultSink& sink, const std::atomic<bool>* cancelled, BlockCounters* counters) {
+  const auto& pipes = query.pipes();
+  const PipeSpec& stats = *pipes[0];
+  std::vector<std::unique_ptr<Processor>> chain;
+  chain.push_back(MakeSinkProcessor(&sink));
+  for (size_t i = pipes.size(); i-- > 1;) chain.push_back(MakeProcessor(*pipes[i], chain.back().get()));
+  Processor* head = chain.back().get();
+
+  const Filter& filter = query.filter();
+  const bool match_all = filter.kind == FilterKind::kMatchAll;
+  std::mutex mu;
+  CountGroups groups;
+  BlockVisitor visit = [&](BlockView& block) -> bool {
+    if (cancelled && cancelled->load(std::memory_order_relaxed)) return false;
+    counters->read.fetch_add(1, std::memory_order_relaxed);
+    const size_t n = block.rows_count();
+    if (n == 0) return true;
+    size_t selected = n;
+    Bitmap bm;
+    if (!match_all) {
+      bm.assign(n, 1);
+      BlockSource src(block);
+      EvalFilter(filter, src, &bm);
+      selected = static_cast<size_t>(std::count(bm.begin(), bm.end(), uint8_t{1}));
+      if (selected == 0) return true;
+    }
+    CountGroups local;
+    CountBlock(block, stats.by, match_all ? nullptr : &bm, selected, &local);
+    std::lock_guard<std::mutex> lock(mu);
+    for (auto& [key, g] : local) {
+      auto [it, added] = groups.try_emplace(key, std::move(g));
+      if (!added) it->second.rows += g.rows;
+    }
+    return true;
+  };
+  Status st;
+  if (spec.min_timestamp <= spec.max_timestamp) st = data.Search(spec, visit, /*parallel=*/true);
+  if (cancelled && cancelled->load()) return Status::Cancelled("query cancelled");
+  if (!st.ok()) return st;
+  StatsState state(stats);
+  for (const auto& [key, g] : groups) state.AddCount(g.by, g.rows);
+  ResultBlock out = stats.stats_mode == StatsMode::kRemote ? state.ExportStates() : state.Result();
+  if (out.rows > 0) head->Push(std::move(out));
+  head->Flush();
+  return Status::OK();
+}
+
+std::unique_ptr<TimeTopN> TimeTopN::ForQuery(const Query& query) {
+  if (query.pipes().empty()) return nullptr;
+  const PipeSpec& p = *query.pipes()[0];
+  if (p.kind != PipeKind::kSort || p.sort_limit == 0 || p.sort_by.size() != 1 ||
+      p.sort_by[0].name != "_time")
+    return nullptr;
+  const bool desc = p.sort_by[0].desc != p.sort_desc;
+  return std::unique_ptr<TimeTopN>(new TimeTopN(desc, p.sort_offset + p.sort_limit));
+}
+
+void TimeTopN::Prime(const Searchable& data, const SearchSpec& spec, const Query& query) {
+  if (!OnlyTimeAndStream(query.filter())) return;
+  struct Meta {
+    int64_t min_ts, max_ts;
+    size_t rows;
+  };
+  std::mutex mu;
+  std::vector<Meta> metas;
+  SearchSpec s = spec;
+  s.block_filter = [&](BlockView& b) {
+    if (b.min_timestamp() >= spec.min_timestamp && b.max_timestamp() <= spec.max_timestamp) {
+      std::lock_guard<std::mutex> lock(mu);
+      metas.push_back({b.min_timestamp(), b.max_timestamp(), b.rows_count()});
+    }
+    return false;  // headers only: no block is visited
+  };
+  if (!data.Search(s, [](BlockView&) { return true; }, /*parallel=*/true).ok()) return;
+  // The blocks that are best even at their worst row hold at least N rows at least this good.
+  std::sort(metas.begin(), metas.end(), [&](const Meta& a, const Meta& b) {
+    return desc_ ? a.min_ts > b.min_ts : a.max_ts < b.max_ts;
+  });
+  size_t rows = 0;
+  for (const Meta& m : metas) {
+    rows += m.rows;
+    if (rows >= n_) {
+      threshold_.store(desc_ ? m.min_ts : m.max_ts);
+      return;
+    }
+  }
+}
+
+bool TimeTopN::BlockMayEnter(int64_t min_ts, int64_t max_ts) const {
+  return Beats(desc_ ? max_ts : min_ts, threshold_.load(std::memory_order_relaxed));
+}
+
+size_t TimeTopN::Offer(const int64_t* ts, Bitmap* bm) {
+  const int64_t thr = threshold_.load(std::memory_order_relaxed);
+  std::vector<int64_t> cand;
+  for (size_t i = 0; i < bm->size(); i++) {
+    if (!(*bm)[i]) continue;
+    if (!Beats(ts[i], thr)) (*bm)[i] = 0;
+    else cand.push_back(ts[i]);
+  }
+  const size_t survivors = cand.size();
+  auto better = [&](int64_t a, int64_t b) { return desc_ ? a > b : a < b; };
+  if (cand.size() > n_) {
+    std::nth_element(cand.begin(), cand.begin() + static_cast<ptrdiff_t>(n_ - 1), cand.end(), better);
+    cand.resize(n_);
+  }
+  // Heap ordered so that its top is the worst of the kept timestamps.
+  std::lock_guard<std::mutex> lock(mu_);
+  for (int64_t t : cand) {
+    if (best_.size() < n_) {
+      best_.push_back(t);
+      std::push_heap(best_.begin(), best_.end(), better);
+    } else if (better(t, best_.front())) {
+      std::pop_heap(best_.begin(), best_.end(), better);
+      best_.back() = t;
+      std::push_heap(best_.begin(), best_.end(), better);
+    }
+  }
+  if (best_.size() == n_ && better(best_.front(), threshold_.load()) ) threshold_.store(best_.front());
+  return survivors;
+}
+
+}  // namespace vl::logsql

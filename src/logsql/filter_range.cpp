@@ -1,0 +1,142 @@
+#include "vl/logsql/filter_range.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "vl/common/time_util.h"
+#include "vl/logsql/lexer.h"
+
+namespace vl::logsql {
+
+namespace {
+
+bool ParsePlain(std::string_view s, double* v) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
+  return ec == std::errc() && p == s.data() + s.size() && !std::isnan(*v);
+}
+
+// `10KiB`, `1.5M`, `2GB`, `1_000`: a plain number, then an optional SI or binary multiplier.
+bool ParseShortNumber(std::string_view s, double* v) {
+  std::string digits;
+  size_t i = 0;
+  for (; i < s.size(); i++) {
+    char c = s[i];
+    if (c == '_') continue;
+    if ((c >= '0' && c <= '9') || c == '.' || (i == 0 && (c == '-' || c == '+'))) {
+      digits.push_back(c);
+      continue;
+    }
+    break;
+  }
+  if (digits.empty() || digits == "-" || digits == "+") return false;
+  if (digits[0] == '+') digits.erase(0, 1);
+  if (!ParsePlain(digits, v)) return false;
+  std::string_view suffix = s.substr(i);
+  if (suffix.empty()) return true;
+  static constexpr std::string_view kUnits = "KMGTP";
+  size_t pos = kUnits.find(static_cast<char>(std::toupper(static_cast<unsigned char>(suffix[0]))));
+  if (pos == std::string_view::npos) return false;
+  suffix.remove_prefix(1);
+  double base = 1000;
+  if (!suffix.empty() && (suffix[0] == 'i' || suffix[0] == 'I')) {
+    base = 1024;
+    suffix.remove_prefix(1);
+  }
+  if (!suffix.empty() && (suffix[0] == 'B' || suffix[0] == 'b')) suffix.remove_prefix(1);
+  if (!suffix.empty()) return false;
+  *v *= std::pow(base, static_cast<double>(pos + 1));
+  return true;
+}
+
+bool ParseIPv4Number(std::string_view s, double* v) {
+  uint32_t ip = 0;
+  for (int i = 0; i < 4; i++) {
+    size_t end = i < 3 ? s.find('.') : s.size();
+    if (end == std::string_view::npos || end == 0 || end > 3) return false;
+    unsigned o = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + end, o);
+    if (ec != std::errc() || p != s.data() + end || o > 255) return false;
+    ip = (ip << 8) | o;
+    s.remove_prefix(i < 3 ? end + 1 : end);
+  }
+  *v = ip;
+  return true;
+}
+
+}  // namespace
+
+bool ParseRangeNumber(std::string_view s, double* v) {
+  if (s.empty()) return false;
+  if (ParsePlain(s, v)) return true;
+  int64_t ns;
+  if (ParseDuration(s, &ns)) {
+    *v = static_cast<double>(ns);
+    return true;
+  }
+  if (ParseShortNumber(s, v)) return true;
+  if (s.size() >= 20 && s[4] == '-' && s[10] == 'T' && ParseRFC3339(s, &ns)) {
+    *v = static_cast<double>(ns);
+    return true;
+  }
+  return ParseIPv4Number(s, v);
+}
+
+std::unique_ptr<Filter> MakeComparisonFilter(const std::string& field, const std::string& op,
+                                             const std::string& operand) {
+  auto f = Filter::Make(FilterKind::kRange, field, operand);
+  f->range_op = op;
+  double n;
+  if (!ParseRangeNumber(operand, &n)) {
+    f->range_string = true;
+    f->range_text = op + QuoteLogsql(operand);
+    return f;
+  }
+  // Numbers print bare: their characters glue back into the same compound token.
+  f->range_text = op + operand;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  f->range_min = -kInf;
+  f->range_max = kInf;
+  if (op == ">") f->range_min = std::nextafter(n, kInf);
+  else if (op == ">=") f->range_min = n;
+  else if (op == "<") f->range_max = std::nextafter(n, -kInf);
+  else f->range_max = n;
+  return f;
+}
+
+std::unique_ptr<Filter> MakeRangeFilter(const std::string& field, const std::string& a,
+                                        const std::string& b, bool left_incl, bool right_incl,
+                                        std::string* err) {
+  double lo, hi;
+  if (!ParseRangeNumber(a, &lo)) {
+    *err = "cannot parse lower bound \"" + a + "\" of range()";
+    return nullptr;
+  }
+  if (!ParseRangeNumber(b, &hi)) {
+    *err = "cannot parse upper bound \"" + b + "\" of range()";
+    return nullptr;
+  }
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  auto f = Filter::Make(FilterKind::kRange, field);
+  f->range_min = left_incl ? lo : std::nextafter(lo, kInf);
+  f->range_max = right_incl ? hi : std::nextafter(hi, -kInf);
+  f->range_text = std::string("range") + (left_incl ? "[" : "(") + a + ", " + b +
+                  (right_incl ? "]" : ")");
+  return f;
+}
+
+bool MatchRange(const Filter& f, std::string_view v) {
+  if (v.empty()) return false;
+  if (f.range_string) {
+    int c = v.compare(f.value);
+    if (f.range_op == ">") return c > 0;
+    if (f.range_op == ">=") return c >= 0;
+    if (f.range_op == "<") return c < 0;
+    return c <= 0;
+  }
+  double n;
+  return ParseRangeNumber(v, &n) && n >= f.range_min && n <= f.range_max;
+}
+
+}  // namespace vl::logsql
