@@ -64,25 +64,12 @@ TEST(FaultInjection, KillNineKeepsAcknowledgedRowsExactlyOnce) {
   int kills = 0;
   for (int iter = 0; iter < 14 && std::chrono::steady_clock::now() < deadline; iter++) {
     uint64_t start = (iter + 1) * kRange;
-    int pipefd[2];
-    ASSERT_EQ(pipe(pipefd), 0);
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      close(pipefd[0]);
-      ChildIngest(dir.path, start, pipefd[1]);
-    }
-    close(pipefd[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 1500));
-    ASSERT_EQ(kill(pid, SIGKILL), 0);
-    int status;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
+    std::vector<std::pair<uint64_t, uint64_t>> reports;
+    ASSERT_NO_FATAL_FAILURE(RunAndKillChild([&](int fd) { ChildIngest(dir.path, start, fd); },
+                                            std::chrono::milliseconds(150 + rng() % 1500), &reports));
     kills++;
     std::vector<uint64_t> last(kThreads, 0);
-    uint64_t msg[2];
-    while (read(pipefd[0], msg, sizeof(msg)) == sizeof(msg)) last[msg[0]] = msg[1];
-    close(pipefd[0]);
+    for (auto [thread, acked_end] : reports) last[thread] = acked_end;
     for (int t = 0; t < kThreads; t++) {
       uint64_t b = start + t * (kRange / kThreads);
       if (last[t] > b) acked.emplace_back(b, last[t]);

@@ -95,29 +95,16 @@ TEST(MergeFaultInjection, KillsDuringMergesLoseAndDuplicateNothing) {
                      std::chrono::steady_clock::now() < deadline;
        iter++) {
     uint64_t start = (iter + 1) * kRange;
-    int pipefd[2];
-    ASSERT_EQ(pipe(pipefd), 0);
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      close(pipefd[0]);
-      ChildIngestAndMerge(dir.path, start, pipefd[1]);
-    }
-    close(pipefd[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(80 + rng() % 900));
-    ASSERT_EQ(kill(pid, SIGKILL), 0);
-    int status;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
+    std::vector<std::pair<uint64_t, uint64_t>> reports;
+    ASSERT_NO_FATAL_FAILURE(RunAndKillChild([&](int fd) { ChildIngestAndMerge(dir.path, start, fd); },
+                                            std::chrono::milliseconds(80 + rng() % 900), &reports));
     kills++;
     std::vector<uint64_t> last(kWriters, 0);
     uint64_t merges = 0;
-    uint64_t msg[2];
-    while (read(pipefd[0], msg, sizeof(msg)) == sizeof(msg)) {
-      if (msg[0] == kMergeReport) merges = msg[1];
-      else last[msg[0]] = msg[1];
+    for (auto [key, value] : reports) {
+      if (key == kMergeReport) merges = value;
+      else last[key] = value;
     }
-    close(pipefd[0]);
     merges_seen += merges;
     for (int t = 0; t < kWriters; t++) {
       uint64_t b = start + t * (kRange / kWriters);

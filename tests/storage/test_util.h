@@ -1,14 +1,21 @@
 // Helpers shared by the storage tests.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "vl/storage/storage.h"
@@ -74,6 +81,31 @@ inline StorageOptions TestOptions(const std::string& path) {
   o.wal_sync_window_us = 0;
   o.flush_interval_ms = 100000;
   return o;
+}
+
+// Forks a child that runs `child(report_fd)` (it never returns), lets it work for `run_for`, then
+// SIGKILLs it. `reports` gets every (key, value) pair of uint64s the child wrote before it died.
+// Call it inside ASSERT_NO_FATAL_FAILURE.
+inline void RunAndKillChild(const std::function<void(int)>& child, std::chrono::milliseconds run_for,
+                            std::vector<std::pair<uint64_t, uint64_t>>* reports) {
+  int pipefd[2];
+  ASSERT_EQ(pipe(pipefd), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(pipefd[0]);
+    child(pipefd[1]);
+    _exit(0);
+  }
+  close(pipefd[1]);
+  std::this_thread::sleep_for(run_for);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
+  uint64_t msg[2];
+  while (read(pipefd[0], msg, sizeof(msg)) == sizeof(msg)) reports->emplace_back(msg[0], msg[1]);
+  close(pipefd[0]);
 }
 
 }  // namespace vl::storage_test
