@@ -2,76 +2,32 @@
 
 #include <algorithm>
 #include <mutex>
-#include <queue>
 
-#include "vl/common/time_util.h"
 #include "vl/logsql/executor.h"
 
 namespace vl::select {
 
 namespace {
 
-// Keeps the `limit` rows with the largest _time seen so far; emits them oldest first.
-class NewestRowsSink : public logsql::ResultSink {
+// Holds the rows of a newest-first result and replays them oldest first.
+class ReversingSink : public logsql::ResultSink {
  public:
-  explicit NewestRowsSink(uint64_t limit) : limit_(limit) {}
-
   bool Write(const logsql::ResultBlock& block) override {
-    const logsql::ResultColumn* time_col = nullptr;
-    for (const auto& c : block.columns) {
-      if (c.name == "_time") time_col = &c;
-    }
     std::lock_guard<std::mutex> lock(mu_);
-    for (size_t row = 0; row < block.rows; ++row) {
-      int64_t ts = INT64_MIN;
-      if (time_col != nullptr) ParseRFC3339(time_col->values[row], &ts);
-      if (heap_.size() == limit_ && ts <= heap_.top().ts) continue;
-      Row r;
-      r.ts = ts;
-      r.seq = seq_++;
-      r.fields.reserve(block.columns.size());
-      for (const auto& c : block.columns) r.fields.emplace_back(c.name, c.values[row]);
-      heap_.push(std::move(r));
-      if (heap_.size() > limit_) heap_.pop();
-    }
+    blocks_.push_back(block);
     return true;
   }
 
-  // Sends the kept rows to `out` in ascending time order, one row per block.
-  bool Emit(logsql::ResultSink& out) {
-    std::vector<Row> rows;
-    rows.reserve(heap_.size());
-    while (!heap_.empty()) {
-      rows.push_back(std::move(const_cast<Row&>(heap_.top())));
-      heap_.pop();
+  void Emit(logsql::ResultSink& out) {
+    for (auto it = blocks_.rbegin(); it != blocks_.rend(); ++it) {
+      for (auto& column : it->columns) std::reverse(column.values.begin(), column.values.end());
+      if (!out.Write(*it)) return;
     }
-    std::reverse(rows.begin(), rows.end());
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return a.ts != b.ts ? a.ts < b.ts : a.seq < b.seq;
-    });
-    for (auto& r : rows) {
-      logsql::ResultBlock block;
-      block.rows = 1;
-      for (auto& [name, value] : r.fields) block.columns.push_back({std::move(name), {std::move(value)}});
-      if (!out.Write(block)) return false;
-    }
-    return true;
   }
 
  private:
-  struct Row {
-    int64_t ts;
-    uint64_t seq;
-    std::vector<std::pair<std::string, std::string>> fields;
-  };
-  struct NewerFirst {  // min-heap on time: the top is the oldest kept row
-    bool operator()(const Row& a, const Row& b) const { return a.ts > b.ts; }
-  };
-
-  uint64_t limit_;
-  uint64_t seq_ = 0;
   std::mutex mu_;
-  std::priority_queue<Row, std::vector<Row>, NewerFirst> heap_;
+  std::vector<logsql::ResultBlock> blocks_;
 };
 
 }  // namespace
@@ -106,9 +62,14 @@ Status RunQuery(QueryBackend& backend, const QueryRequest& request, logsql::Resu
     query.AppendLimit(request.limit);
     return backend.Execute(ctx, query, sink, cancelled);
   }
-  NewestRowsSink newest(request.limit);
-  VL_RETURN_IF_ERROR(backend.Execute(ctx, query, newest, cancelled));
-  newest.Emit(sink);
+  // The N newest rows, oldest first: a top-N sort by time (which skips blocks that cannot make
+  // the cut) whose output is then replayed in reverse.
+  auto newest = logsql::ParseQuery(
+      query.ToString() + " | sort by (_time desc) limit " + std::to_string(request.limit), request.now_ns);
+  if (!newest.ok()) return newest.status();
+  ReversingSink reversed;
+  VL_RETURN_IF_ERROR(backend.Execute(ctx, **newest, reversed, cancelled));
+  reversed.Emit(sink);
   return Status::OK();
 }
 
