@@ -1,5 +1,6 @@
 // victoria-logs: flags in, roles out. Everything else lives in the modules.
 #include <gflags/gflags.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -132,6 +133,10 @@ std::string RenderFlags() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Ingestion allocates and frees multi-MiB batch buffers per request; with glibc's defaults each
+  // one is a fresh mmap (page faults on every touch) or a heap trim. Keep them in the heap.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   gflags::SetVersionString(VL_VERSION);
   gflags::SetUsageMessage("victoria-logs: a log database compatible with VictoriaLogs");
   std::vector<std::string> args = RewriteDottedFlagNames(argc, argv);

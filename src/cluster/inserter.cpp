@@ -31,19 +31,6 @@ Inserter::~Inserter() {
   prober_.join();
 }
 
-size_t Inserter::PickNode(const LogRow& row) {
-  const size_t n = nodes_.size();
-  if (n == 1) return 0;
-  const uint64_t hash = row.stream_id.lo ^ row.stream_id.hi;
-  uint64_t seen;
-  {
-    std::lock_guard<std::mutex> lock(streams_mu_);
-    seen = ++stream_rows_[hash];
-  }
-  if (seen <= kRowsPerStreamOnHomeNode) return hash % n;
-  return next_spread_.fetch_add(1, std::memory_order_relaxed) % n;
-}
-
 Status Inserter::SendTo(size_t node, const std::string& body) {
   Node& nd = *nodes_[node];
   {
@@ -106,39 +93,77 @@ Status Inserter::Deliver(size_t preferred, const std::string& body) {
   return Status::Unavailable("no storage node can accept the rows: " + errors);
 }
 
+void Inserter::PickNodes(const std::vector<LogRow>& rows, std::vector<uint32_t>* picks) {
+  const size_t n = nodes_.size();
+  picks->assign(rows.size(), 0);
+  if (n == 1) return;
+  // A stream's first kRowsPerStreamOnHomeNode rows go to hash % n, later ones rotate over all
+  // nodes. One lock per batch and one map lookup per run of same-stream rows.
+  std::lock_guard<std::mutex> lock(streams_mu_);
+  for (size_t r = 0; r < rows.size();) {
+    const uint64_t hash = rows[r].stream_id.lo ^ rows[r].stream_id.hi;
+    size_t e = r + 1;
+    while (e < rows.size() && (rows[e].stream_id.lo ^ rows[e].stream_id.hi) == hash) ++e;
+    uint64_t& seen = stream_rows_[hash];
+    for (; r < e; ++r) {
+      (*picks)[r] = static_cast<uint32_t>(++seen <= kRowsPerStreamOnHomeNode
+                                              ? hash % n
+                                              : next_spread_.fetch_add(1, std::memory_order_relaxed) % n);
+    }
+  }
+}
+
 Status Inserter::Add(std::vector<LogRow> rows, uint64_t* accepted) {
   *accepted = 0;
   if (rows.empty()) return Status::OK();
   const size_t n = nodes_.size();
-  std::vector<std::string> bodies(n);
+  // Per-thread buffers, reused across batches: no multi-MiB allocation per request.
+  thread_local std::vector<std::string> bodies;
+  thread_local std::vector<std::string> zbodies;
+  thread_local std::vector<uint32_t> picks;
+  if (bodies.size() < n) bodies.resize(n);
+  if (zbodies.size() < n) zbodies.resize(n);
+  for (size_t i = 0; i < n; ++i) bodies[i].clear();
   std::vector<uint64_t> counts(n, 0);
-  size_t estimate = 0;
-  for (const Field& f : rows.front().fields) estimate += f.name.size() + f.value.size() + 2;
-  for (auto& b : bodies) b.reserve((estimate + 64) * rows.size() / n * 5 / 4);
-  // Ingestion batches usually hold runs of one stream: marshal its tags once per run.
-  std::string canonical;
-  const StreamID* canonical_of = nullptr;
-  for (const LogRow& row : rows) {
-    size_t i = PickNode(row);
-    if (canonical_of == nullptr || !(*canonical_of == row.stream_id)) {
-      canonical = row.stream_tags.MarshalCanonical();
-      canonical_of = &row.stream_id;
+  PickNodes(rows, &picks);
+  // A batch holds few distinct streams: marshal each one's tags once.
+  std::unordered_map<uint64_t, std::pair<StreamID, std::string>> canonical;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const LogRow& row = rows[r];
+    const size_t i = picks[r];
+    auto [it, inserted] = canonical.try_emplace(row.stream_id.lo, row.stream_id, std::string());
+    if (inserted) {
+      it->second.second = row.stream_tags.MarshalCanonical();
+    } else if (!(it->second.first == row.stream_id)) {  // a 64-bit collision: no caching
+      AppendInsertRow(row, &bodies[i]);
+      ++counts[i];
+      continue;
     }
-    AppendInsertRow(row, canonical, &bodies[i]);
+    AppendInsertRow(row, it->second.second, &bodies[i]);
     ++counts[i];
   }
+  // The rows are serialized: free them now rather than while the sends are in flight.
+  std::vector<LogRow>().swap(rows);
+  std::vector<std::string>* out = &bodies;
   if (!options_.disable_compression) {
-    for (auto& b : bodies) {
-      if (!b.empty()) b = Compress(b);
+    for (size_t i = 0; i < n; ++i) {
+      if (!bodies[i].empty()) CompressTo(bodies[i], &zbodies[i]);
     }
+    out = &zbodies;
   }
-  // Per-node batches go out concurrently; the request completes when all are acknowledged.
+  // Per-node batches go out concurrently (one on this thread); the request completes when all
+  // are acknowledged.
   std::vector<Status> results(n);
   std::vector<std::thread> senders;
+  size_t last = n;
   for (size_t i = 0; i < n; ++i) {
-    if (counts[i] == 0) continue;
-    senders.emplace_back([this, i, &bodies, &results] { results[i] = Deliver(i, bodies[i]); });
+    if (counts[i] != 0) last = i;
   }
+  for (size_t i = 0; i < last; ++i) {
+    if (counts[i] == 0) continue;
+    senders.emplace_back([this, i, out, &results] { results[i] = Deliver(i, (*out)[i]); });
+  }
+  if (last < n) results[last] = Deliver(last, (*out)[last]);
   for (auto& t : senders) t.join();
   for (size_t i = 0; i < n; ++i) {
     if (!results[i].ok()) return results[i];

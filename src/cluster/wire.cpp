@@ -130,6 +130,18 @@ std::string Compress(std::string_view data) {
   return ZSTD_isError(n) ? std::string() : std::string(scratch.data(), n);
 }
 
+void CompressTo(std::string_view data, std::string* out) {
+  struct Ctx {
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ~Ctx() { ZSTD_freeCCtx(cctx); }
+  };
+  thread_local Ctx ctx;
+  const size_t bound = ZSTD_compressBound(data.size());
+  if (out->size() < bound) out->resize(bound);
+  size_t n = ZSTD_compressCCtx(ctx.cctx, out->data(), bound, data.data(), data.size(), 1);
+  out->resize(ZSTD_isError(n) ? 0 : n);
+}
+
 Result<std::string> Decompress(std::string_view data, size_t max_size) {
   unsigned long long size = ZSTD_getFrameContentSize(data.data(), data.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {

@@ -63,7 +63,14 @@ std::string StreamTags::ToString() const {
 }
 
 StreamID StreamID::Compute(TenantID tenant, const StreamTags& tags) {
-  const std::string canonical = tags.MarshalCanonical();
+  // Per-thread scratch: computing an id per ingested row must not allocate.
+  thread_local std::string canonical;
+  canonical.clear();
+  AppendVarint(tags.labels().size(), &canonical);
+  for (const auto& [n, v] : tags.labels()) {
+    AppendLengthPrefixed(n, &canonical);
+    AppendLengthPrefixed(v, &canonical);
+  }
   XXH64_state_t state;
   XXH64_reset(&state, 0);
   XXH64_update(&state, canonical.data(), canonical.size());

@@ -84,7 +84,6 @@ void JsonLineParser::ProcessLine(std::string_view line, int64_t now_ns) {
   if (i == line.size()) return;  // empty line
 
   fields_.clear();
-  if (fields_.capacity() < fields_hint_) fields_.reserve(fields_hint_);
   Status st = json_.Parse(line, &fields_);
   if (st.ok()) {
     LogRow row;
@@ -92,7 +91,6 @@ void JsonLineParser::ProcessLine(std::string_view line, int64_t now_ns) {
     st = builder_.Build(std::move(fields_), now_ns, &row, &limit);
     fields_.clear();
     if (st.ok()) {
-      if (row.fields.size() > fields_hint_) fields_hint_ = row.fields.size();
       rows_.push_back(std::move(row));
       lines_ok_++;
       return;
@@ -118,6 +116,7 @@ void JsonLineParser::AddError(std::string reason) {
 std::vector<LogRow> JsonLineParser::TakeRows() {
   std::vector<LogRow> out;
   out.swap(rows_);
+  if (!finished_) rows_.reserve(out.size());  // the next batch is likely as big: skip the regrowth
   return out;
 }
 

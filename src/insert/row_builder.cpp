@@ -149,19 +149,50 @@ Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* ro
                                    std::to_string(opts_.max_row_bytes) + " bytes");
   }
 
-  row->stream_tags = StreamTags();
-  for (const auto& sf : p.stream_fields) {
-    if (has_ignore && p.IsIgnored(sf)) continue;
-    for (const auto& f : fields) {
-      if (f.name == sf) {
-        row->stream_tags.Add(f.name, f.value);
-        break;
+  // Stream-field values in stream_fields order ("" = absent or ignored: Add() skips empty values).
+  const size_t nsf = p.stream_fields.size();
+  bool same = has_last_ && last_values_.size() == nsf;
+  if (same) {
+    for (size_t k = 0; k < nsf && same; k++) {
+      const std::string& sf = p.stream_fields[k];
+      std::string_view v;
+      if (!(has_ignore && p.IsIgnored(sf))) {
+        for (const auto& f : fields) {
+          if (f.name == sf) {
+            v = f.value;
+            break;
+          }
+        }
       }
+      same = v == last_values_[k];
     }
   }
-  row->stream_tags.Canonicalize();
-  row->stream_id = StreamID::Compute(p.tenant, row->stream_tags);
-  row->fields = std::move(fields);
+  if (!same) {
+    last_values_.assign(nsf, std::string());
+    last_tags_ = StreamTags();
+    for (size_t k = 0; k < nsf; k++) {
+      const std::string& sf = p.stream_fields[k];
+      if (has_ignore && p.IsIgnored(sf)) continue;
+      for (const auto& f : fields) {
+        if (f.name == sf) {
+          last_values_[k] = f.value;
+          last_tags_.Add(f.name, f.value);
+          break;
+        }
+      }
+    }
+    last_tags_.Canonicalize();
+    last_id_ = StreamID::Compute(p.tenant, last_tags_);
+    has_last_ = true;
+  }
+  row->stream_tags = last_tags_;
+  row->stream_id = last_id_;
+  // An exactly sized copy (elements moved): `fields` keeps its capacity for the caller's next
+  // entry, and no per-entry allocation is big enough to make malloc consolidate its fastbins.
+  row->fields.clear();
+  row->fields.reserve(fields.size());
+  for (Field& f : fields) row->fields.push_back(std::move(f));
+  fields.clear();
   return Status::OK();
 }
 

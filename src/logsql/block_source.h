@@ -35,6 +35,8 @@ class BlockSource : public EvalSource {
         }
       }
       fv.values = time_views_.empty() ? nullptr : time_views_.data();
+    } else if (std::string_view v; b_.ConstValue(field, &v)) {
+      fv.constant = v;  // same value in every row (or absent): the filter runs once
     } else if (const ColumnValues* c = b_.column(field)) {
       fv.values = c->data();
     }
@@ -50,6 +52,10 @@ class BlockSource : public EvalSource {
   const StreamTags* stream_tags() override { return &b_.stream_tags(); }
   bool NumericRange(std::string_view field, double* min, double* max) override {
     return b_.NumericRange(field, min, max);
+  }
+  const double* NumericValues(std::string_view field) override {
+    if (field == "_time" || field == "_stream" || field == "_stream_id") return nullptr;
+    return b_.NumericColumn(field);
   }
 
  private:

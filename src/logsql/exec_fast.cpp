@@ -5,6 +5,10 @@
 #include <string>
 #include <unordered_map>
 
+#include <cstring>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "vl/common/metrics.h"
 #include "vl/logsql/pipe.h"
 #include "block_source.h"
@@ -37,22 +41,137 @@ void AppendKeyPart(std::string_view v, std::string* key) {
   key->append(v);
 }
 
+// Exact set of distinct non-empty strings: open addressing over 64-bit hashes, bytes in an arena.
+class UniqSet {
+ public:
+  size_t size() const { return size_; }
+  void Insert(std::string_view v) { InsertHashed(v, XXH3_64bits(v.data(), v.size()), true); }
+  // Takes `other`'s arena and entries; `other` is left empty.
+  void Merge(UniqSet&& other) {
+    if (other.size_ == 0) return;
+    if (size_ < other.size_) std::swap(*this, other);
+    for (auto& c : other.chunks_) chunks_.push_back(std::move(c));
+    chunk_big_ = true;  // the last chunk is now other's: start a fresh one on the next store
+    for (const Slot& s : other.slots_)
+      if (s.ptr) InsertHashed(std::string_view(s.ptr, s.len), s.hash, false);
+    other = UniqSet();
+  }
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (const Slot& s : slots_)
+      if (s.ptr) f(std::string_view(s.ptr, s.len));
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    const char* ptr = nullptr;  // nullptr = empty slot
+    size_t len = 0;
+  };
+  void InsertHashed(std::string_view v, uint64_t h, bool copy) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (!s.ptr) {
+        s.hash = h;
+        s.len = v.size();
+        s.ptr = copy ? Store(v) : v.data();
+        size_++;
+        return;
+      }
+      if (s.hash == h && s.len == v.size() && std::memcmp(s.ptr, v.data(), v.size()) == 0) return;
+    }
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (!s.ptr) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].ptr) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  const char* Store(std::string_view v) {
+    static constexpr size_t kChunk = 64 << 10;
+    if (v.size() > kChunk / 4) {
+      chunks_.push_back(std::make_unique<char[]>(v.size() + 1));
+      std::memcpy(chunks_.back().get(), v.data(), v.size());
+      chunk_big_ = true;
+      return chunks_.back().get();
+    }
+    if (chunks_.empty() || chunk_used_ + v.size() > kChunk || chunk_big_) {
+      chunks_.push_back(std::make_unique<char[]>(kChunk));
+      chunk_used_ = 0;
+      chunk_big_ = false;
+    }
+    char* p = chunks_.back().get() + chunk_used_;
+    std::memcpy(p, v.data(), v.size());
+    chunk_used_ += v.size();
+    return p;
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t chunk_used_ = 0;
+  bool chunk_big_ = false;
+};
+
 struct CountGroup {
   std::vector<std::string> by;
   uint64_t rows = 0;
+  std::vector<UniqSet> uniq;  // one per count_uniq function
 };
 using CountGroups = std::unordered_map<std::string, CountGroup>;
 
-void AddToGroup(CountGroups* groups, const std::string& key,
-                const std::vector<std::string_view>& by, uint64_t rows) {
+// The count_uniq functions of the pipe: index into funcs and the field read.
+struct UniqFunc {
+  size_t func_index;
+  std::string field;
+};
+
+CountGroup& FindGroup(CountGroups* groups, const std::string& key,
+                      const std::vector<std::string_view>& by, size_t nuniq) {
   auto [it, added] = groups->try_emplace(key);
-  if (added) it->second.by.assign(by.begin(), by.end());
-  it->second.rows += rows;
+  if (added) {
+    it->second.by.assign(by.begin(), by.end());
+    it->second.uniq.resize(nuniq);
+  }
+  return it->second;
+}
+
+// Adds the distinct non-empty values of rows [begin, end) (selected by `bm`) to `g`.
+void AddUniqRows(BlockView& block, const std::vector<UniqFunc>& uniq,
+                 std::vector<const ColumnValues*>& ucols, std::vector<std::string_view>& uconst,
+                 const Bitmap* bm, size_t begin, size_t end, CountGroup* g) {
+  for (size_t u = 0; u < uniq.size(); u++) {
+    UniqSet& set = g->uniq[u];
+    if (!ucols[u]) {
+      if (!uconst[u].empty()) set.Insert(uconst[u]);
+      continue;
+    }
+    const std::string_view* vals = ucols[u]->data();
+    std::string_view prev;
+    bool has_prev = false;
+    for (size_t r = begin; r < end; r++) {
+      if (bm && !(*bm)[r]) continue;
+      std::string_view v = vals[r];
+      if (v.empty()) continue;
+      // Dictionary and const columns repeat the same bytes: skip rows equal to the previous one.
+      if (has_prev && v.data() == prev.data() && v.size() == prev.size()) continue;
+      prev = v;
+      has_prev = true;
+      set.Insert(v);
+    }
+  }
 }
 
 // Counts the selected rows of one block into `local`, reading as little as possible.
-void CountBlock(BlockView& block, const std::vector<std::string>& by, const Bitmap* bm,
-                size_t selected, CountGroups* local) {
+void CountBlock(BlockView& block, const std::vector<std::string>& by,
+                const std::vector<UniqFunc>& uniq, const Bitmap* bm, size_t selected,
+                CountGroups* local) {
   const size_t n = block.rows_count();
   std::vector<std::string> owned(by.size());
   std::vector<std::string_view> consts(by.size());
@@ -70,32 +189,57 @@ void CountBlock(BlockView& block, const std::vector<std::string>& by, const Bitm
       varying |= cols[i] != nullptr;
     }
   }
+  std::vector<const ColumnValues*> ucols(uniq.size(), nullptr);
+  std::vector<std::string_view> uconst(uniq.size());
+  for (size_t u = 0; u < uniq.size(); u++) {
+    if (!block.ConstValue(uniq[u].field, &uconst[u])) {
+      ucols[u] = block.column(uniq[u].field);
+      if (!ucols[u]) uconst[u] = {};
+    }
+  }
   std::string key;
   std::vector<std::string_view> vals = consts;
   if (!varying) {
     for (auto v : vals) AppendKeyPart(v, &key);
-    AddToGroup(local, key, vals, selected);
+    CountGroup& g = FindGroup(local, key, vals, uniq.size());
+    g.rows += selected;
+    if (!uniq.empty()) AddUniqRows(block, uniq, ucols, uconst, bm, 0, n, &g);
     return;
   }
   // Rows of a block often repeat the previous row's group: count runs, hash once per run.
   std::vector<std::string_view> run;
   uint64_t run_rows = 0;
-  auto flush_run = [&] {
+  size_t run_begin = 0;
+  auto flush_run = [&](size_t run_end) {
     if (run_rows == 0) return;
     key.clear();
     for (auto v : run) AppendKeyPart(v, &key);
-    AddToGroup(local, key, run, run_rows);
+    CountGroup& g = FindGroup(local, key, run, uniq.size());
+    g.rows += run_rows;
+    if (!uniq.empty()) AddUniqRows(block, uniq, ucols, uconst, bm, run_begin, run_end, &g);
     run_rows = 0;
   };
   for (size_t r = 0; r < n; r++) {
     if (bm && !(*bm)[r]) continue;
     for (size_t i = 0; i < by.size(); i++)
       if (cols[i]) vals[i] = (*cols[i])[r];
-    if (run_rows && vals != run) flush_run();
-    if (run_rows == 0) run = vals;
+    if (run_rows && vals != run) flush_run(r);
+    if (run_rows == 0) {
+      run = vals;
+      run_begin = r;
+    }
     run_rows++;
   }
-  flush_run();
+  flush_run(n);
+}
+
+bool IsSpecialField(const std::string& f) { return f == "_time" || f == "_stream" || f == "_stream_id"; }
+
+std::vector<UniqFunc> UniqFuncs(const PipeSpec& p) {
+  std::vector<UniqFunc> out;
+  for (size_t i = 0; i < p.funcs.size(); i++)
+    if (p.funcs[i].func == "count_uniq") out.push_back({i, p.funcs[i].fields[0]});
+  return out;
 }
 
 }  // namespace
@@ -105,8 +249,14 @@ bool IsCountOnlyQuery(const Query& query) {
   const PipeSpec& p = *query.pipes()[0];
   if (p.kind != PipeKind::kStats || p.funcs.empty()) return false;
   if (p.stats_mode != StatsMode::kNormal && p.stats_mode != StatsMode::kRemote) return false;
-  for (const auto& f : p.funcs)
-    if (f.func != "count" || !f.fields.empty()) return false;
+  for (const auto& f : p.funcs) {
+    if (f.func == "count" && f.fields.empty()) continue;
+    // count_uniq of one named stored field: distinct values are hashed straight from the block.
+    if (f.func == "count_uniq" && f.fields.size() == 1 && !f.fields[0].empty() &&
+        f.fields[0].back() != '*' && !IsSpecialField(f.fields[0]))
+      continue;
+    return false;
+  }
   for (const auto& b : p.by)
     if (b.empty() || b.back() == '*' || b == "_time" || b.find(':') != std::string::npos) return false;
   return true;
@@ -125,6 +275,9 @@ Status RunCountQuery(const Searchable& data, const SearchSpec& spec, const Query
   const bool match_all = filter.kind == FilterKind::kMatchAll;
   std::mutex mu;
   CountGroups groups;
+  const std::vector<UniqFunc> uniq = UniqFuncs(stats);
+  // Per-worker partial groups, reused across blocks and merged once at the end.
+  std::vector<std::unique_ptr<CountGroups>> pool;
   BlockVisitor visit = [&](BlockView& block) -> bool {
     if (cancelled && cancelled->load(std::memory_order_relaxed)) return false;
     counters->read.fetch_add(1, std::memory_order_relaxed);
@@ -139,21 +292,48 @@ Status RunCountQuery(const Searchable& data, const SearchSpec& spec, const Query
       selected = static_cast<size_t>(std::count(bm.begin(), bm.end(), uint8_t{1}));
       if (selected == 0) return true;
     }
-    CountGroups local;
-    CountBlock(block, stats.by, match_all ? nullptr : &bm, selected, &local);
-    std::lock_guard<std::mutex> lock(mu);
-    for (auto& [key, g] : local) {
-      auto [it, added] = groups.try_emplace(key, std::move(g));
-      if (!added) it->second.rows += g.rows;
+    std::unique_ptr<CountGroups> local;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!pool.empty()) {
+        local = std::move(pool.back());
+        pool.pop_back();
+      }
     }
+    if (!local) local = std::make_unique<CountGroups>();
+    CountBlock(block, stats.by, uniq, match_all ? nullptr : &bm, selected, local.get());
+    std::lock_guard<std::mutex> lock(mu);
+    pool.push_back(std::move(local));
     return true;
   };
   Status st;
   if (spec.min_timestamp <= spec.max_timestamp) st = data.Search(spec, visit, /*parallel=*/true);
   if (cancelled && cancelled->load()) return Status::Cancelled("query cancelled");
   if (!st.ok()) return st;
+  for (auto& part : pool) {
+    for (auto& [key, g] : *part) {
+      auto [it, added] = groups.try_emplace(key, std::move(g));
+      if (added) continue;
+      it->second.rows += g.rows;
+      for (size_t u = 0; u < uniq.size(); u++) it->second.uniq[u].Merge(std::move(g.uniq[u]));
+    }
+  }
+  pool.clear();
   StatsState state(stats);
-  for (const auto& [key, g] : groups) state.AddCount(g.by, g.rows);
+  const bool final_only = stats.stats_mode == StatsMode::kNormal;
+  std::vector<std::string_view> distinct;
+  for (const auto& [key, g] : groups) {
+    state.AddCount(g.by, g.rows);
+    for (size_t u = 0; u < uniq.size(); u++) {
+      if (final_only) {
+        state.AddUniqCount(g.by, uniq[u].func_index, g.uniq[u].size());
+        continue;
+      }
+      distinct.clear();
+      g.uniq[u].ForEach([&](std::string_view v) { distinct.push_back(v); });
+      state.AddUniqValues(g.by, uniq[u].func_index, distinct);
+    }
+  }
   ResultBlock out = stats.stats_mode == StatsMode::kRemote ? state.ExportStates() : state.Result();
   if (out.rows > 0) head->Push(std::move(out));
   head->Flush();

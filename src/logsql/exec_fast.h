@@ -1,7 +1,9 @@
 // Internal: query shapes that ExecuteQuery answers without materializing rows.
 //  - count-only stats (`<filter> | stats [by (fields)] count() ...`): rows are counted per block
 //    from the filter bitmap (none for `*`), group keys come from const column headers or the
-//    block's stream; only the by-columns that vary inside a block are decoded.
+//    block's stream; only the by-columns that vary inside a block are decoded. `count_uniq(f)`
+//    of one stored field is also answered here: each worker hashes the field's values straight
+//    from the decoded block into exact per-group sets (bytes in an arena), merged at the end.
 //  - `sort by (_time) [desc] limit N` as the first pipe: a running top-N threshold rejects
 //    blocks (before any column is read) and rows that cannot enter the result.
 #pragma once
@@ -28,7 +30,8 @@ struct BlockCounters {
   void Publish() const;
 };
 
-// True when the query's first pipe is a stats pipe whose functions are all `count()`.
+// True when the query's first pipe is a stats pipe whose functions are all `count()` or
+// `count_uniq(field)` of one named non-special field.
 bool IsCountOnlyQuery(const Query& query);
 // Runs such a query; `spec` is the query's search spec (block filter already counting skips).
 Status RunCountQuery(const Searchable& data, const SearchSpec& spec, const Query& query,

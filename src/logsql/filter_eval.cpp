@@ -179,6 +179,15 @@ void EvalFilter(const Filter& f, EvalSource& src, Bitmap* bm) {
     }
   }
   if (f.kind == FilterKind::kRange && !RangeMayMatch(f, src)) return ClearAll(bm);
+  if (f.kind == FilterKind::kRange && !f.range_string) {
+    if (const double* nums = src.NumericValues(f.field)) {
+      uint8_t* b = bm->data();
+      const double lo = f.range_min, hi = f.range_max;
+      for (size_t i = 0, n = bm->size(); i < n; ++i)
+        b[i] &= static_cast<uint8_t>(nums[i] >= lo && nums[i] <= hi);  // NaN (empty) fails
+      return;
+    }
+  }
   const FieldValues fv = src.Get(f.field);
   const std::string_view v = f.value;
   std::string buf;

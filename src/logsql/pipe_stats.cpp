@@ -17,6 +17,7 @@ namespace {
 struct FuncState {
   uint64_t count = 0;                    // count; avg: numeric values seen
   std::unordered_set<std::string> uniq;  // count_uniq
+  uint64_t uniq_known = 0;               // count_uniq: distinct values counted, not kept
   double sum = 0;                        // sum / avg
   bool has_num = false;
   std::string str;                       // min / max
@@ -208,6 +209,7 @@ struct StatsState::Impl {
     dst.sum += src.sum;
     dst.has_num |= src.has_num;
     if (f.func == "count_uniq") {
+      dst.uniq_known += src.uniq_known;
       if (dst.uniq.size() < src.uniq.size()) std::swap(dst.uniq, src.uniq);
       for (auto& v : src.uniq) dst.uniq.insert(v);
     }
@@ -222,7 +224,7 @@ struct StatsState::Impl {
 
   std::string ResultValue(const StatsFunc& f, const FuncState& st) const {
     if (f.func == "count") return std::to_string(st.count);
-    if (f.func == "count_uniq") return std::to_string(st.uniq.size());
+    if (f.func == "count_uniq") return std::to_string(st.uniq.size() + st.uniq_known);
     if (f.func == "sum") return st.has_num ? FormatNum(st.sum) : "NaN";
     if (f.func == "avg") return st.count ? FormatNum(st.sum / static_cast<double>(st.count)) : "NaN";
     return st.str;  // min / max
@@ -241,6 +243,29 @@ void StatsState::AddCount(const std::vector<std::string>& by_values, uint64_t ro
   for (auto v : vals) AppendKeyPart(v, &key);
   Group& g = impl_->GetGroup(key, vals);
   for (auto& st : g.funcs) st.count += rows;
+}
+
+void StatsState::AddUniqValues(const std::vector<std::string>& by_values, size_t func_index,
+                               const std::vector<std::string_view>& values) {
+  std::string key;
+  std::vector<std::string_view> vals(by_values.begin(), by_values.end());
+  for (auto v : vals) AppendKeyPart(v, &key);
+  FuncState& st = impl_->GetGroup(key, vals).funcs[func_index];
+  st.uniq.reserve(st.uniq.size() + values.size());
+  std::string tuple;
+  for (auto v : values) {
+    tuple.clear();
+    AppendKeyPart(v, &tuple);  // the form Update() stores
+    st.uniq.insert(tuple);
+  }
+}
+
+void StatsState::AddUniqCount(const std::vector<std::string>& by_values, size_t func_index,
+                              uint64_t n) {
+  std::string key;
+  std::vector<std::string_view> vals(by_values.begin(), by_values.end());
+  for (auto v : vals) AppendKeyPart(v, &key);
+  impl_->GetGroup(key, vals).funcs[func_index].uniq_known += n;
 }
 
 void StatsState::Merge(StatsState&& other) {

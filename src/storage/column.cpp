@@ -132,6 +132,13 @@ bool DecodeColumn(std::string_view chunk, size_t rows, std::string* buf,
   return false;
 }
 
+bool DecodeColumnNumbers(std::string_view chunk, size_t rows, std::string* scratch,
+                         std::vector<double>* out) {
+  if (!DecompressChunk(chunk, scratch) || scratch->empty()) return false;
+  std::string_view data(*scratch);
+  return DecodeTypedNumbers(static_cast<ColumnEncoding>(data[0]), data.substr(1), rows, out);
+}
+
 void EncodeTimestamps(const std::vector<int64_t>& ts, std::string* out) {
   std::string raw;
   raw.reserve(ts.size() * 3);

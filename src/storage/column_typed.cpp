@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "vl/storage/format.h"
 
@@ -367,6 +368,49 @@ bool EncodeTyped(const std::vector<std::string_view>& values, std::string* raw, 
   }
   *range = NumericRange{};
   return false;
+}
+
+bool DecodeTypedNumbers(ColumnEncoding enc, std::string_view body, size_t rows,
+                        std::vector<double>* out) {
+  if (enc < ColumnEncoding::kUint8 || enc > ColumnEncoding::kFloat64) return false;
+  ByteReader r(body);
+  uint64_t flags;
+  if (!r.Varint(&flags)) return false;
+  std::string_view bits;
+  if ((flags & 1) && !r.Bytes((rows + 7) / 8, &bits)) return false;
+  uint64_t param = 0;
+  if (enc == ColumnEncoding::kFloat64 && (!r.Varint(&param) || param > 18)) return false;
+  // m / 10^k is correctly rounded, like from_chars on the text, when both are exact doubles.
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                                      1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+  const double scale = kPow10[param];
+  constexpr int64_t kExact = int64_t{1} << 53;
+  out->assign(rows, std::numeric_limits<double>::quiet_NaN());
+  size_t w = enc == ColumnEncoding::kUint8    ? 1
+             : enc == ColumnEncoding::kUint16 ? 2
+             : enc == ColumnEncoding::kUint32 ? 4
+                                              : 8;
+  for (size_t i = 0; i < rows; i++) {
+    if (!bits.empty() && !((bits[i >> 3] >> (i & 7)) & 1)) continue;
+    if (enc == ColumnEncoding::kInt64 || enc == ColumnEncoding::kFloat64) {
+      int64_t v;
+      if (!r.Zigzag(&v)) return false;
+      if (enc == ColumnEncoding::kFloat64) {
+        if (v > kExact || v < -kExact) return false;
+        // "-0.000" reads as -0.0; comparisons treat it like 0.
+        (*out)[i] = static_cast<double>(v) / scale;
+      } else {
+        (*out)[i] = static_cast<double>(v);
+      }
+    } else {
+      std::string_view b;
+      if (!r.Bytes(w, &b)) return false;
+      uint64_t v = 0;
+      std::memcpy(&v, b.data(), w);
+      (*out)[i] = static_cast<double>(v);
+    }
+  }
+  return true;
 }
 
 bool DecodeTyped(ColumnEncoding enc, std::string_view body, size_t rows, std::string* buf,

@@ -137,6 +137,7 @@ void PartBlockView::Reset(const Part* part, size_t block) {
   for (size_t i = 0; i < meta_->ncols; i++) {
     cols_[i].loaded = false;
     cols_[i].bloom_loaded = false;
+    cols_[i].nums_loaded = false;
   }
   error_ = Status::OK();
 }
@@ -224,6 +225,21 @@ bool PartBlockView::NumericRange(std::string_view column, double* min, double* m
   *min = ref->min;
   *max = ref->max;
   return true;
+}
+
+const double* PartBlockView::NumericColumn(std::string_view column) {
+  const ColumnRef* ref = FindColumn(column);
+  if (!ref || ref->const_idx >= 0) return nullptr;
+  const auto enc = static_cast<ColumnEncoding>(ref->encoding);
+  if (enc < ColumnEncoding::kUint8 || enc > ColumnEncoding::kFloat64) return nullptr;
+  Decoded& d = cols_[ref - (part_->columns().data() + meta_->first_col)];
+  if (!d.nums_loaded) {
+    d.nums_loaded = true;
+    std::string chunk, scratch;
+    d.nums_ok = part_->Read(ref->offset, ref->size, &chunk).ok() &&
+                DecodeColumnNumbers(chunk, meta_->rows, &scratch, &d.nums);
+  }
+  return d.nums_ok ? d.nums.data() : nullptr;
 }
 
 bool PartBlockView::ConstValue(std::string_view column, std::string_view* value) {

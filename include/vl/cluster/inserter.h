@@ -48,7 +48,8 @@ class Inserter : public insert::RowStore {
     int in_flight = 0;
   };
 
-  size_t PickNode(const LogRow& row);
+  // The node of every row (see Placement above), under one lock.
+  void PickNodes(const std::vector<LogRow>& rows, std::vector<uint32_t>* picks);
   Status SendTo(size_t node, const std::string& body);
   // Tries `preferred`, then every other node; marks failing nodes unavailable.
   Status Deliver(size_t preferred, const std::string& body);

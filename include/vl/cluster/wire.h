@@ -40,6 +40,8 @@ void AppendErrorFrame(std::string_view message, std::string* out);
 
 // zstd level 1 (fast: the network, not the ratio, is what we trade against).
 std::string Compress(std::string_view data);
+// Same into *out (replaced), reusing its capacity and a per-thread compression context.
+void CompressTo(std::string_view data, std::string* out);
 Result<std::string> Decompress(std::string_view data, size_t max_size);
 
 // 8 bytes per tenant: u32be AccountID + u32be ProjectID (the `tenant_ids` select arg).

@@ -58,7 +58,6 @@ class JsonLineParser {
   JsonLineParserOptions opts_;
   JsonFieldsParser json_;
   std::vector<Field> fields_;
-  size_t fields_hint_ = 16;  // capacity to reserve for the next entry's fields
   std::vector<LogRow> rows_;
   std::vector<LineError> errors_;
   LineError last_error_;

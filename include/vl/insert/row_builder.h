@@ -46,6 +46,13 @@ class RowBuilder {
  private:
   CommonParams params_;
   RowBuilderOptions opts_;
+  // Entries of one request mostly repeat a few streams: the last stream's raw stream-field
+  // values (in stream_fields order, "" when absent) with its canonical tags and id, so a repeat
+  // skips building, sorting and hashing the tags. Not thread-safe (one builder per parser).
+  mutable std::vector<std::string> last_values_;
+  mutable StreamTags last_tags_;
+  mutable StreamID last_id_;
+  mutable bool has_last_ = false;
 };
 
 // Removes ANSI escape sequences (CSI `ESC [ ... final`, OSC, two-byte ESC x) from `s` in place.

@@ -37,6 +37,9 @@ class EvalSource {
   // Min/max of the field's non-empty values when all are plain numbers (block header); false
   // when unknown. Lets range filters reject a whole block without reading the column.
   virtual bool NumericRange(std::string_view field, double* min, double* max) { return false; }
+  // Per-row numbers of a numerically stored field, as std::from_chars reads the text (NaN where
+  // empty); nullptr when unavailable. Range filters then skip text parsing.
+  virtual const double* NumericValues(std::string_view field) { return nullptr; }
   // Stream of all rows, or nullptr when rows may come from different streams.
   virtual const StreamTags* stream_tags() = 0;
 };

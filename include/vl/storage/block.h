@@ -48,6 +48,10 @@ class BlockView {
   // Cheap, from the block header: true when every row has the same `*value` for the column
   // ("" when the block lacks it) and that is known without decoding. False when unknown.
   virtual bool ConstValue(std::string_view column, std::string_view* value) { return false; }
+  // Cheap when the column is stored with a numeric encoding: every row's value as
+  // std::from_chars reads its text (NaN where the row lacks it), without decoding to text.
+  // nullptr when not available; the pointer stays valid like column()'s.
+  virtual const double* NumericColumn(std::string_view column) { return nullptr; }
 };
 
 // Called once per candidate block; return false to stop the search early.

@@ -37,6 +37,9 @@ ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::st
 // Decodes a chunk produced by EncodeColumn. `buf` owns the bytes the views point into.
 bool DecodeColumn(std::string_view chunk, size_t rows, std::string* buf,
                   std::vector<std::string_view>* values);
+// Numbers of a chunk with a uint/int/decimal encoding (see DecodeTypedNumbers); false otherwise.
+bool DecodeColumnNumbers(std::string_view chunk, size_t rows, std::string* scratch,
+                         std::vector<double>* out);
 
 // Ascending timestamps: first value zigzag, then varint deltas, then zstd.
 void EncodeTimestamps(const std::vector<int64_t>& ts, std::string* out);

@@ -34,5 +34,10 @@ bool EncodeTyped(const std::vector<std::string_view>& values, std::string* raw, 
 // Decodes a body produced by EncodeTyped (after the encoding byte). Views point into `buf`.
 bool DecodeTyped(ColumnEncoding enc, std::string_view body, size_t rows, std::string* buf,
                  std::vector<std::string_view>* values);
+// For the uint, int and decimal encodings: each row's value as std::from_chars would read the
+// decoded text (NaN for missing rows), without formatting it. False for other encodings or
+// values a double cannot reproduce exactly that way.
+bool DecodeTypedNumbers(ColumnEncoding enc, std::string_view body, size_t rows,
+                        std::vector<double>* out);
 
 }  // namespace vl::storage

@@ -170,6 +170,7 @@ class PartBlockView : public BlockView {
   bool MayContainToken(std::string_view column, std::string_view token) override;
   bool NumericRange(std::string_view column, double* min, double* max) override;
   bool ConstValue(std::string_view column, std::string_view* value) override;
+  const double* NumericColumn(std::string_view column) override;
 
  private:
   const ColumnRef* FindColumn(std::string_view name) const;
@@ -185,6 +186,9 @@ class PartBlockView : public BlockView {
     bool loaded = false;
     std::string bloom;
     bool bloom_loaded = false;
+    std::vector<double> nums;
+    bool nums_loaded = false;
+    bool nums_ok = false;
   };
   std::vector<Decoded> cols_;
   Status error_;

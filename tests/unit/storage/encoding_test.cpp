@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 #include "../../storage/test_util.h"
@@ -249,4 +250,50 @@ TEST(Encoding, NumericRanges) {
   ASSERT_TRUE(r.valid);
   EXPECT_EQ(r.min, 0.5);
   EXPECT_EQ(r.max, 2);
+}
+
+// Numbers decoded straight from typed bodies equal std::from_chars of the decoded text.
+TEST(Encoding, TypedNumbersMatchText) {
+  std::mt19937_64 rng(7);
+  std::vector<std::vector<std::string>> cases = {
+      {"1", "", "255", "0", "17"},
+      {"70000", "3", ""},
+      {"-5", "12", "", "-9000000000"},
+      {"0.123", "", "5.000", "-0.250", "1234567.891"},
+      {"1.5", "2.5"},
+      {"18446744073709551615", "1"},
+  };
+  std::vector<std::string> rnd;
+  for (int i = 0; i < 500; i++) {
+    uint64_t m = rng() % 100000000000ULL;
+    std::string s = std::to_string(m / 1000000) + "." + std::to_string(1000000 + m % 1000000).substr(1);
+    rnd.push_back(s);
+  }
+  cases.push_back(rnd);
+  for (const auto& c : cases) {
+    std::vector<std::string_view> in(c.begin(), c.end());
+    std::string chunk, buf, scratch;
+    ColumnEncoding enc = EncodeColumn(in, &chunk);
+    std::vector<std::string_view> text;
+    ASSERT_TRUE(DecodeColumn(chunk, in.size(), &buf, &text));
+    std::vector<double> nums;
+    bool ok = DecodeColumnNumbers(chunk, in.size(), &scratch, &nums);
+    EXPECT_EQ(ok, enc >= ColumnEncoding::kUint8 && enc <= ColumnEncoding::kFloat64) << c[0];
+    if (!ok) continue;
+    ASSERT_EQ(nums.size(), in.size());
+    for (size_t i = 0; i < in.size(); i++) {
+      if (text[i].empty()) {
+        EXPECT_TRUE(std::isnan(nums[i]));
+        continue;
+      }
+      double want;
+      ASSERT_TRUE(ParsePlainNumber(text[i], &want));
+      EXPECT_EQ(nums[i], want) << text[i];
+    }
+  }
+  std::vector<std::string_view> words = {"a", "b", "a"};
+  std::string chunk, scratch;
+  std::vector<double> nums;
+  EncodeColumn(words, &chunk);
+  EXPECT_FALSE(DecodeColumnNumbers(chunk, words.size(), &scratch, &nums));
 }
