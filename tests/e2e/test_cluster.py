@@ -122,7 +122,22 @@ def main():
         check.run("quick_start", quick_start)
         check.run("role_separation", role_separation)
         check.run("differential", differential)
+        def tenants():
+            tenant = {"AccountID": "5", "ProjectID": "6"}
+            rows = [{"_msg": f"tenant row {i}", "marker": "t56", "app": f"a{i % 4}"} for i in range(40)]
+            status, body, _ = vlinsert.ingest(rows, params="_stream_fields=app", headers=tenant)
+            assert status == 200, body
+            flush_all(nodes)
+            assert vlselect.count("marker:t56") == 0, "the default tenant must not see tenant 5:6"
+            assert vlselect.count("marker:t56", headers=tenant) == 40
+            assert sum(n.count("marker:t56", headers=tenant) for n in nodes) == 40
+            status, got = vlselect.query("marker:t56 | stats by (app) count() as c | sort by (app)", headers=tenant)
+            assert status == 200 and got == [{"app": f"a{k}", "c": "10"} for k in range(4)], got
+            status, got = vlselect.query("marker:t56 | limit 1", headers=tenant)
+            assert got[0]["_stream_id"].startswith("0000000500000006"), got
+
         check.run("multi_level", multi_level)
+        check.run("tenants", tenants)
     finally:
         for s in routers + nodes + [single]:
             s.cleanup()
