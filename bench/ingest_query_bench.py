@@ -3,6 +3,11 @@
 per row, peak RSS, then median query latencies. Prints one figure per line.
 
 usage: bench/ingest_query_bench.py --binary build/victoria-logs --gen build/bench/gen_logs [--rows 1000000]
+
+Up to --stream-above rows the generated lines are held in memory (as before); above it (e.g.
+--rows 10000000) every client runs its own gen_logs (distinct seed, interleaved timestamps) and
+sends its stdout in --batch-line requests as it is produced, so memory stays flat; the rare word is
+then picked from a sample and its row count comes from the server.
 """
 import argparse
 import http.client
@@ -59,6 +64,31 @@ def metric(server, name):
     return float(m.group(1)) if m else None
 
 
+def stream_batches(gen, rows, seed, start_ns, step_ns, batch, sample, sent):
+    """Yields `batch`-line request bodies from a gen_logs process; keeps the first lines in `sample`."""
+    proc = subprocess.Popen([gen, f"--rows={rows}", f"--seed={seed}", f"--start_ns={start_ns}",
+                             f"--step_ns={step_ns}"], stdout=subprocess.PIPE, bufsize=1 << 20)
+    try:
+        while True:
+            chunk = []
+            for _ in range(batch):
+                line = proc.stdout.readline()
+                if not line:
+                    break
+                chunk.append(line)
+            if not chunk:
+                break
+            if sample is not None and len(sample) < 200_000:
+                sample.extend(chunk)
+            body = b"".join(chunk)
+            sent.append(len(body))
+            yield body
+    finally:
+        proc.stdout.close()
+        if proc.wait() != 0:
+            raise RuntimeError(f"gen_logs failed with {proc.returncode}")
+
+
 def post_batches(port, batches, errors):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     for body in batches:
@@ -97,15 +127,28 @@ def main():
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--clients", type=int, default=2)
     ap.add_argument("--batch", type=int, default=10_000)
+    ap.add_argument("--stream-above", type=int, default=2_000_000)
     args = ap.parse_args()
+    streaming = args.rows > args.stream_above
 
     # 1 ms apart, ending about now, so every row is inside the default retention.
     start_ns = time.time_ns() - args.rows * 1_000_000 - 60 * 1_000_000_000
-    data = subprocess.run([args.gen, f"--rows={args.rows}", "--seed=1", f"--start_ns={start_ns}", "--step_ns=1000000"],
-                          capture_output=True, check=True).stdout
-    lines = data.splitlines(keepends=True)
-    batches = [b"".join(lines[i:i + args.batch]) for i in range(0, len(lines), args.batch)]
-    per_client = [batches[c::args.clients] for c in range(args.clients)]
+    sample, sent = [], []
+    if not streaming:
+        data = subprocess.run([args.gen, f"--rows={args.rows}", "--seed=1", f"--start_ns={start_ns}",
+                               "--step_ns=1000000"], capture_output=True, check=True).stdout
+        lines = data.splitlines(keepends=True)
+        batches = [b"".join(lines[i:i + args.batch]) for i in range(0, len(lines), args.batch)]
+        per_client = [batches[c::args.clients] for c in range(args.clients)]
+        raw_bytes = len(data)
+    else:
+        # Client c sends rows c, c + clients, ... of the time line, generated with seed 1 + c.
+        per_client = []
+        for c in range(args.clients):
+            n = args.rows // args.clients + (1 if c < args.rows % args.clients else 0)
+            per_client.append(stream_batches(args.gen, n, 1 + c, start_ns + c * 1_000_000,
+                                             args.clients * 1_000_000, args.batch,
+                                             sample if c == 0 else None, sent))
 
     server = Server(os.path.abspath(args.binary)).start()
     try:
@@ -118,19 +161,27 @@ def main():
             t.join()
         elapsed = time.time() - t0
         assert not errors, errors
+        if streaming:
+            raw_bytes = sum(sent)
         server.flush()
         ingest_rss = peak_rss_mib(server.proc.pid)
         server.get("/internal/force_merge")
         time.sleep(3)
         disk = dir_bytes(os.path.join(server.data_dir, "data"))
         stored = server.count()
-        print(f"rows: {args.rows} (stored {stored}), raw JSON bytes: {len(data)} ({len(data) / args.rows:.0f} B/row)")
+        print(f"rows: {args.rows} (stored {stored}), raw JSON bytes: {raw_bytes} ({raw_bytes / args.rows:.0f} B/row)")
         print(f"ingest: {args.rows / elapsed:,.0f} rows/s over {elapsed:.2f}s with {args.clients} clients, "
               f"{args.batch}-line requests (durable acks)")
-        print(f"disk: {disk} bytes, {disk / args.rows:.1f} B/row, raw/disk = {len(data) / max(disk, 1):.2f}x")
+        print(f"disk: {disk} bytes, {disk / args.rows:.1f} B/row, raw/disk = {raw_bytes / max(disk, 1):.2f}x")
         print(f"peak RSS: {ingest_rss:.0f} MiB during ingestion, {peak_rss_mib(server.proc.pid):.0f} MiB "
               f"after merge and queries")
-        rare = pick_rare(lines)
+        rare = pick_rare(sample if streaming else lines)
+        if streaming:  # the sample's count is partial: ask the server how many rows match
+            status, body, _ = server.get("/select/logsql/query?" + urllib.parse.urlencode(
+                {"query": rare[1] + " | count() as n"}))
+            m = re.search(rb'"n":"?(\d+)', body)
+            if m:
+                rare = (int(m.group(1)),) + tuple(rare[1:])
         print(f"rare word {rare[1]!r} occurs in {rare[0]} rows; phrase {rare[2]}")
         for q in QUERIES:
             q = q.replace("RARE_WORD", rare[1]).replace("RARE_PHRASE", rare[2])

@@ -179,12 +179,19 @@ constexpr size_t kBloomBitsPerToken = 12;
 }  // namespace
 
 void BloomFilter::Build(const std::vector<std::string_view>& tokens, std::string* out) {
-  size_t bits = std::max<size_t>(64, tokens.size() * kBloomBitsPerToken);
+  std::vector<uint64_t> hashes;
+  hashes.reserve(tokens.size());
+  for (auto t : tokens) hashes.push_back(XXH64(t.data(), t.size(), 0));
+  BuildFromHashes(hashes, out);
+}
+
+void BloomFilter::BuildFromHashes(const std::vector<uint64_t>& hashes, std::string* out) {
+  size_t bits = std::max<size_t>(64, hashes.size() * kBloomBitsPerToken);
   size_t words = (bits + 63) / 64;
   bits = words * 64;
+  out->reserve(out->size() + 10 + words * 8);
   std::vector<uint64_t> w(words, 0);
-  for (auto t : tokens) {
-    uint64_t h = XXH64(t.data(), t.size(), 0);
+  for (uint64_t h : hashes) {
     uint64_t h1 = h, h2 = (h >> 32) | (h << 32) | 1;
     for (int i = 0; i < kBloomHashes; i++) {
       uint64_t bit = (h1 + static_cast<uint64_t>(i) * h2) % bits;
@@ -227,6 +234,55 @@ std::vector<std::string_view> CollectTokens(const std::vector<std::string_view>&
     });
   }
   return out;
+}
+
+void CollectTokenHashes(const std::vector<std::string_view>& values, std::vector<uint64_t>* out) {
+  // Open addressing over the 64-bit token hashes: no per-token allocation and no string compares.
+  // 0 marks an empty slot; a token hashing to 0 is tracked by a flag.
+  thread_local std::vector<uint64_t> table;
+  out->clear();
+  size_t cap = 1024;
+  while (cap < values.size() * 2) cap <<= 1;
+  cap = std::min<size_t>(cap, 1u << 20);
+  table.assign(cap, 0);
+  size_t mask = cap - 1;
+  bool has_zero = false;
+  auto insert = [&](uint64_t h) {
+    if (h == 0) {
+      if (!has_zero) out->push_back(0);
+      has_zero = true;
+      return;
+    }
+    size_t i = (h ^ (h >> 29)) & mask;
+    while (true) {
+      uint64_t cur = table[i];
+      if (cur == h) return;
+      if (cur == 0) break;
+      i = (i + 1) & mask;
+    }
+    table[i] = h;
+    out->push_back(h);
+    if (out->size() * 2 > cap) {  // grow and rehash
+      cap <<= 1;
+      mask = cap - 1;
+      table.assign(cap, 0);
+      for (uint64_t x : *out) {
+        if (x == 0) continue;
+        size_t j = (x ^ (x >> 29)) & mask;
+        while (table[j] != 0) j = (j + 1) & mask;
+        table[j] = x;
+      }
+    }
+  };
+  std::string_view prev;
+  bool has_prev = false;
+  for (auto v : values) {
+    if (has_prev && v.size() == prev.size() && (v.data() == prev.data() || v == prev)) continue;
+    prev = v;
+    has_prev = true;
+    vl::ForEachToken(v, [&](std::string_view t) { insert(XXH64(t.data(), t.size(), 0)); });
+  }
+  if (table.size() > (1u << 16)) std::vector<uint64_t>().swap(table);
 }
 
 }  // namespace vl::storage

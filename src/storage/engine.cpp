@@ -1,6 +1,9 @@
 #include "vl/storage/engine.h"
 
 #include <fcntl.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -23,6 +26,15 @@ Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
 }  // namespace vl
 
 namespace vl::storage {
+
+// main() keeps freed memory in the heap (M_TRIM_THRESHOLD) so busy ingestion does not fault pages
+// in again for every request; when a phase ends (ingestion goes idle, a merge starts or ends),
+// hand the free pages back so they do not add up with the next phase's working set.
+static void ReleaseFreeMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
 
 static int64_t WallNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -298,7 +310,14 @@ void StorageEngine::FlusherLoop() {
       flush_requested_ = false;
     }
     if (stop_) break;
-    if (pending_rows_ == 0) continue;
+    if (pending_rows_ == 0) {
+      if (ingested_since_trim_) {  // ingestion went idle
+        ingested_since_trim_ = false;
+        ReleaseFreeMemory();
+      }
+      continue;
+    }
+    ingested_since_trim_ = true;
     Status st = Flush();
     if (!st.ok()) spdlog::error("storage: background flush failed: {}", st.ToString());
     std::lock_guard<std::mutex> lk(bg_mu_);
@@ -324,6 +343,8 @@ void StorageEngine::MergerLoop() {
       if (!requests.empty()) spdlog::warn("storage: read-only (low disk space), skipping force merge");
       continue;
     }
+    bool merged_any = false;
+    if (!requests.empty()) ReleaseFreeMemory();
     for (const auto& p : PartitionsSnapshot()) {
       bool all = false;
       for (const auto& prefix : requests)
@@ -337,9 +358,11 @@ void StorageEngine::MergerLoop() {
         }
         if (!merged.value()) break;
         merges_++;
+        merged_any = true;
         if (all) break;
       }
     }
+    if (merged_any) ReleaseFreeMemory();
   }
 }
 

@@ -157,7 +157,8 @@ Status PartWriter::AddBlock(const StreamID& id, const StreamTags& tags, const Bl
     uint64_t boff = data_off_ + data_buf_.size();
     // Tokenizing the distinct values of a dictionary column gives the same tokens, far cheaper.
     const bool few = enc == ColumnEncoding::kConst || enc == ColumnEncoding::kDict;
-    BloomFilter::Build(CollectTokens(few ? distinct_ : col), &data_buf_);
+    CollectTokenHashes(few ? distinct_ : col, &token_hashes_);
+    BloomFilter::BuildFromHashes(token_hashes_, &data_buf_);
     uint64_t bsize = data_off_ + data_buf_.size() - boff;
     PutVarint(&index_, static_cast<uint8_t>(enc));
     PutVarint(&index_, range.valid ? 1 : 0);

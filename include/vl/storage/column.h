@@ -49,11 +49,15 @@ bool DecodeTimestamps(std::string_view chunk, size_t rows, std::vector<int64_t>*
 class BloomFilter {
  public:
   static void Build(const std::vector<std::string_view>& tokens, std::string* out);
+  // The same from the distinct XXH64 hashes of the tokens (CollectTokenHashes).
+  static void BuildFromHashes(const std::vector<uint64_t>& hashes, std::string* out);
   // `data` is a serialized filter. Returns true when the token may be present.
   static bool MayContain(std::string_view data, std::string_view token);
 };
 
 // Distinct tokens of all values (vl::ForEachToken); views point into the values.
 std::vector<std::string_view> CollectTokens(const std::vector<std::string_view>& values);
+// The distinct token hashes of all values, as BloomFilter::Build would compute them (faster).
+void CollectTokenHashes(const std::vector<std::string_view>& values, std::vector<uint64_t>* out);
 
 }  // namespace vl::storage

@@ -76,6 +76,7 @@ class StorageEngine : public Storage {
   std::condition_variable bg_cv_;
   std::vector<std::string> merge_requests_;
   bool flush_requested_ = false;
+  bool ingested_since_trim_ = false;  // flusher thread only
   bool merge_check_ = true;  // a flush added a part: look for merges
   std::atomic<bool> stop_{false};
   std::thread flusher_, merger_, disk_guard_;

@@ -148,6 +148,7 @@ class PartWriter {
   std::unordered_map<std::string, uint32_t> name_idx_;
   std::string names_;
   std::vector<std::string_view> distinct_;  // scratch: distinct values of a column
+  std::vector<uint64_t> token_hashes_;       // scratch: distinct token hashes of a column
   PartMeta meta_;
   bool done_ = false;
 };
