@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 
+#include "vl/common/civil_date.h"
 #include "vl/storage/format.h"
 
 namespace vl::storage {
@@ -88,27 +89,6 @@ void AppendIPv4(uint32_t ip, std::string* out) {
   }
 }
 
-// Proleptic Gregorian calendar conversions (days since 1970-01-01).
-int64_t DaysFrom(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-void DateOf(int64_t z, int64_t* y, int64_t* m, int64_t* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yoe + era * 400 + (*m <= 2);
-}
-
 constexpr int64_t kNs = 1'000'000'000;
 
 void AppendISO(int64_t ns, uint32_t frac, std::string* out) {
@@ -116,8 +96,9 @@ void AppendISO(int64_t ns, uint32_t frac, std::string* out) {
   if (sub < 0) sub += kNs, secs--;
   int64_t days = secs / 86400, sod = secs % 86400;
   if (sod < 0) sod += 86400, days--;
-  int64_t y, m, d;
-  DateOf(days, &y, &m, &d);
+  int64_t y;
+  int m, d;
+  CivilFromDays(days, &y, &m, &d);
   char b[48];
   int n = std::snprintf(b, sizeof(b), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", (long long)y,
                         (long long)m, (long long)d, (long long)(sod / 3600),
@@ -190,7 +171,7 @@ bool ParseISO(std::string_view s, int64_t* ns, uint32_t* frac) {
     for (uint32_t i = *frac; i < 9; i++) sub *= 10;
   }
   if (y > 9999) return false;
-  *ns = ((DaysFrom(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * kNs) + sub;
+  *ns = ((DaysFromCivil(y, static_cast<int>(mo), static_cast<int>(d)) * 86400 + h * 3600 + mi * 60 + se) * kNs) + sub;
   return true;
 }
 

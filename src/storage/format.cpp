@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "vl/common/civil_date.h"
+
 namespace vl::storage {
 
 void PutVarint(std::string* out, uint64_t v) {
@@ -129,29 +131,6 @@ bool DecompressChunk(std::string_view chunk, std::string* out) {
   return !ZSTD_isError(n) && n == raw_size;
 }
 
-// Howard Hinnant's civil-from-days.
-static void CivilFromDays(int64_t z, int* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int>(yy + (*m <= 2));
-}
-
-static int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 int64_t DayOf(int64_t ts_ns) {
   int64_t d = ts_ns / kNanosPerDay;
   if (ts_ns % kNanosPerDay < 0) d--;
@@ -159,11 +138,11 @@ int64_t DayOf(int64_t ts_ns) {
 }
 
 std::string DayName(int64_t day) {
-  int y;
-  unsigned m, d;
+  int64_t y;
+  int m, d;
   CivilFromDays(day, &y, &m, &d);
   char buf[32];
-  snprintf(buf, sizeof(buf), "%04d%02u%02u", y, m, d);
+  snprintf(buf, sizeof(buf), "%04lld%02d%02d", static_cast<long long>(y), m, d);
   return buf;
 }
 
@@ -172,8 +151,8 @@ bool ParseDayName(std::string_view name, int64_t* day) {
   for (char c : name)
     if (c < '0' || c > '9') return false;
   int y = std::stoi(std::string(name.substr(0, 4)));
-  unsigned m = std::stoi(std::string(name.substr(4, 2)));
-  unsigned d = std::stoi(std::string(name.substr(6, 2)));
+  int m = std::stoi(std::string(name.substr(4, 2)));
+  int d = std::stoi(std::string(name.substr(6, 2)));
   if (m < 1 || m > 12 || d < 1 || d > 31) return false;
   *day = DaysFromCivil(y, m, d);
   return true;
