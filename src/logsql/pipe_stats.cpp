@@ -306,36 +306,46 @@ bool StatsState::ImportStates(const ResultBlock& b) {
   return true;
 }
 
-ResultBlock StatsState::ExportStates() const {
-  const PipeSpec& spec = impl_->spec;
+namespace {
+
+// Output columns of a stats pipe: the by-fields, then one column per function.
+ResultBlock EmptyStatsBlock(const PipeSpec& spec) {
   ResultBlock out;
   for (const auto& b : spec.by) out.columns.push_back(ResultColumn{b, {}});
   for (const auto& f : spec.funcs) out.columns.push_back(ResultColumn{f.result_name, {}});
-  auto emit = [&](const Group& g) {
-    for (size_t i = 0; i < spec.by.size(); ++i) out.columns[i].values.push_back(g.by_values[i]);
-    for (size_t i = 0; i < spec.funcs.size(); ++i) {
+  return out;
+}
+
+// Appends one row for `g`; `render(func_index)` gives the value of each function column.
+template <typename Render>
+void AppendGroupRow(const PipeSpec& spec, const Group& g, Render&& render, ResultBlock* out) {
+  for (size_t i = 0; i < spec.by.size(); ++i) out->columns[i].values.push_back(g.by_values[i]);
+  for (size_t i = 0; i < spec.funcs.size(); ++i) out->columns[spec.by.size() + i].values.push_back(render(i));
+  ++out->rows;
+}
+
+}  // namespace
+
+ResultBlock StatsState::ExportStates() const {
+  const PipeSpec& spec = impl_->spec;
+  ResultBlock out = EmptyStatsBlock(spec);
+  for (const auto& [key, g] : impl_->groups) {
+    AppendGroupRow(spec, g, [&](size_t i) {
       std::string enc;
       EncodeFuncState(g.funcs[i], &enc);
-      out.columns[spec.by.size() + i].values.push_back(std::move(enc));
-    }
-    ++out.rows;
-  };
-  for (const auto& [key, g] : impl_->groups) emit(g);
+      return enc;
+    }, &out);
+  }
   return out;
 }
 
 ResultBlock StatsState::Result() const {
   const PipeSpec& spec = impl_->spec;
-  ResultBlock out;
-  for (const auto& b : spec.by) out.columns.push_back(ResultColumn{b, {}});
-  for (const auto& f : spec.funcs) out.columns.push_back(ResultColumn{f.result_name, {}});
+  ResultBlock out = EmptyStatsBlock(spec);
   auto emit = [&](const Group& g) {
-    for (size_t i = 0; i < spec.by.size(); ++i) out.columns[i].values.push_back(g.by_values[i]);
-    for (size_t i = 0; i < spec.funcs.size(); ++i) {
-      out.columns[spec.by.size() + i].values.push_back(impl_->ResultValue(spec.funcs[i], g.funcs[i]));
-    }
-    ++out.rows;
+    AppendGroupRow(spec, g, [&](size_t i) { return impl_->ResultValue(spec.funcs[i], g.funcs[i]); }, &out);
   };
+  // Without `by`, one row even for zero input rows.
   if (impl_->groups.empty() && spec.by.empty()) {
     Group g;
     g.funcs.resize(spec.funcs.size());
