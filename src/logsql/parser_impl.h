@@ -167,16 +167,19 @@ class Parser {
     return ParsePrimary(field);
   }
 
+  // `( filters )` with `field` as the default field inside; the current token is `(`.
+  std::unique_ptr<Filter> ParseParenthesized(const std::string& field) {
+    Next();
+    auto f = ParseOr(field);
+    if (!f) return nullptr;
+    if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')'");
+    Next();
+    return f;
+  }
+
   std::unique_ptr<Filter> ParsePrimary(const std::string& field) {
     const Token& t = Cur();
-    if (t.IsPunct("(")) {
-      Next();
-      auto f = ParseOr(field);
-      if (!f) return nullptr;
-      if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')'");
-      Next();
-      return f;
-    }
+    if (t.IsPunct("(")) return ParseParenthesized(field);
     if (t.kind == Token::Kind::kQuoted && Peek(1).IsPunct(":") && !Peek(1).space_before) {
       std::string name = t.text;
       Next();
@@ -210,14 +213,7 @@ class Parser {
   std::unique_ptr<Filter> ParseFieldValue(std::string field) {
     if (field.empty()) field = "_msg";
     if (field == "_time") return ParseTime();
-    if (Cur().IsPunct("(")) {
-      Next();
-      auto f = ParseOr(field);
-      if (!f) return nullptr;
-      if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')'");
-      Next();
-      return f;
-    }
+    if (Cur().IsPunct("(")) return ParseParenthesized(field);
     if (Cur().IsKeyword("not") || Cur().IsPunct("-") || Cur().IsPunct("!")) return ParseUnary(field);
     return ParseValueFilter(field);
   }

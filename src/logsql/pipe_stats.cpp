@@ -140,20 +140,31 @@ struct StatsState::Impl {
     return out;
   }
 
+  // Scratch for GroupOfRow, reused across rows.
+  struct GroupKey {
+    std::string key;
+    std::vector<std::string_view> by_vals;
+  };
+
+  // The group of row `r`, keyed by its by-field values (absent columns count as empty).
+  Group& GroupOfRow(const std::vector<const ResultColumn*>& by_cols, size_t r, GroupKey* gk) {
+    gk->key.clear();
+    gk->by_vals.resize(by_cols.size());
+    for (size_t i = 0; i < by_cols.size(); ++i) {
+      gk->by_vals[i] = by_cols[i] ? std::string_view(by_cols[i]->values[r]) : std::string_view();
+      AppendKeyPart(gk->by_vals[i], &gk->key);
+    }
+    return GetGroup(gk->key, gk->by_vals);
+  }
+
   void Update(const ResultBlock& b) {
     std::vector<const ResultColumn*> by_cols;
     for (const auto& f : spec.by) by_cols.push_back(b.Find(f));
     std::vector<std::vector<const ResultColumn*>> fcols;
     for (const auto& f : spec.funcs) fcols.push_back(Columns(b, f));
-    std::string key;
-    std::vector<std::string_view> by_vals(by_cols.size());
+    GroupKey gk;
     for (size_t r = 0; r < b.rows; ++r) {
-      key.clear();
-      for (size_t i = 0; i < by_cols.size(); ++i) {
-        by_vals[i] = by_cols[i] ? std::string_view(by_cols[i]->values[r]) : std::string_view();
-        AppendKeyPart(by_vals[i], &key);
-      }
-      Group& g = GetGroup(key, by_vals);
+      Group& g = GroupOfRow(by_cols, r, &gk);
       for (size_t fi = 0; fi < spec.funcs.size(); ++fi) {
         const StatsFunc& f = spec.funcs[fi];
         FuncState& st = g.funcs[fi];
@@ -287,15 +298,9 @@ bool StatsState::ImportStates(const ResultBlock& b) {
   std::vector<const ResultColumn*> by_cols, fn_cols;
   for (const auto& f : spec.by) by_cols.push_back(b.Find(f));
   for (const auto& f : spec.funcs) fn_cols.push_back(b.Find(f.result_name));
-  std::string key;
-  std::vector<std::string_view> by_vals(by_cols.size());
+  StatsState::Impl::GroupKey gk;
   for (size_t r = 0; r < b.rows; ++r) {
-    key.clear();
-    for (size_t i = 0; i < by_cols.size(); ++i) {
-      by_vals[i] = by_cols[i] ? std::string_view(by_cols[i]->values[r]) : std::string_view();
-      AppendKeyPart(by_vals[i], &key);
-    }
-    Group& g = impl_->GetGroup(key, by_vals);
+    Group& g = impl_->GroupOfRow(by_cols, r, &gk);
     for (size_t fi = 0; fi < spec.funcs.size(); ++fi) {
       if (fn_cols[fi] == nullptr) return false;
       FuncState st;
