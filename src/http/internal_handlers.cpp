@@ -62,6 +62,27 @@ class FrameSink : public logsql::ResultSink {
   std::atomic<bool> cancelled_{false};
 };
 
+// Routers send one zstd frame with its size in the header: decompress it in one call into a
+// buffer of the exact size; anything else goes through the generic streaming decoders.
+Status DecodeInternalBody(std::string_view encoding, const std::string& raw, std::string* data) {
+  if (encoding == "zstd") {
+    auto whole = cluster::Decompress(raw, kMaxInternalInsertBytes * 4);
+    if (whole.ok()) {
+      *data = std::move(*whole);
+      return Status::OK();
+    }
+  }
+  auto decoder = insert::Decompressor::Create(encoding, kMaxInternalInsertBytes * 4);
+  if (!decoder.ok()) return decoder.status();
+  data->clear();
+  Status s = (*decoder)->Decode(raw, data);
+  if (s.ok()) s = (*decoder)->Finish([&](std::string_view d) {
+    data->append(d);
+    return Status::OK();
+  });
+  return s;
+}
+
 }  // namespace
 
 void HandleInternalInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w) {
@@ -75,16 +96,13 @@ void HandleInternalInsert(const RouterOptions& options, Request& req, BodyReader
     Metrics::Global().Counter("vl_http_errors_total{path=\"/internal/insert\"}")++;
     w.Send(code, "text/plain; charset=utf-8", msg + "\n");
   };
-  auto raw = body.ReadAll(kMaxInternalInsertBytes);
+  size_t expected = 0;
+  const std::string_view length = req.Header("content-length");
+  std::from_chars(length.data(), length.data() + length.size(), expected);
+  auto raw = body.ReadAll(kMaxInternalInsertBytes, expected);
   if (!raw.ok()) return fail(400, "cannot read request body: " + raw.status().message());
-  auto decoder = insert::Decompressor::Create(req.Header("content-encoding"), kMaxInternalInsertBytes * 4);
-  if (!decoder.ok()) return fail(400, decoder.status().message());
   std::string data;
-  Status s = (*decoder)->Decode(*raw, &data);
-  if (s.ok()) s = (*decoder)->Finish([&](std::string_view d) {
-    data.append(d);
-    return Status::OK();
-  });
+  Status s = DecodeInternalBody(req.Header("content-encoding"), *raw, &data);
   if (!s.ok()) return fail(400, "cannot decode request body: " + s.message());
   std::vector<LogRow> rows;
   Status parsed = cluster::ParseInsertRows(data, &rows);

@@ -1,5 +1,7 @@
 #include "vl/http/request.h"
 
+#include <algorithm>
+
 namespace vl::http {
 
 std::string_view Request::Header(std::string_view lower_name) const {
@@ -14,8 +16,9 @@ std::string_view Request::Arg(std::string_view name) const {
 
 bool Request::HasArg(std::string_view name) const { return args.count(std::string(name)) > 0; }
 
-Result<std::string> BodyReader::ReadAll(size_t limit) {
+Result<std::string> BodyReader::ReadAll(size_t limit, size_t expected) {
   std::string out;
+  out.reserve(std::min(expected, limit));
   char buf[64 * 1024];
   for (;;) {
     auto n = Read(buf, sizeof(buf));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "vl/common/bytes_equal.h"
+
 namespace vl::storage {
 
 namespace {
@@ -41,7 +43,7 @@ void BlockBuilder::BuildColumns(std::span<const RowRef> rows) {
       // Rows of a stream usually list the same fields in the same order: try the field at the
       // same position of the previous row before hashing the name.
       const uint32_t pk = prev_begin + (k - begin);
-      if (pk < prev_end && field_col_[pk] != kNone && fields_[pk].name == f.name) {
+      if (pk < prev_end && field_col_[pk] != kNone && BytesEqual(fields_[pk].name, f.name)) {
         field_col_[k] = field_col_[pk];
         continue;
       }

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "vl/common/bytes_equal.h"
 #include "vl/common/tokenizer.h"
 #include "vl/storage/column_typed.h"
 #include "vl/storage/format.h"
@@ -25,7 +26,7 @@ ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::st
   ColumnEncoding enc;
   if (distinct) distinct->clear();
   bool all_same = true;
-  for (size_t i = 1; i < values.size() && all_same; i++) all_same = values[i] == values[0];
+  for (size_t i = 1; i < values.size() && all_same; i++) all_same = BytesEqual(values[i], values[0]);
   if (all_same) {
     enc = ColumnEncoding::kConst;
     raw.push_back(static_cast<char>(enc));
@@ -45,7 +46,7 @@ ColumnEncoding EncodeColumn(const std::vector<std::string_view>& values, std::st
     uint8_t prev_idx = 0;
     for (size_t i = 0; i < values.size(); i++) {
       std::string_view v = values[i];
-      if (i == 0 || v != prev) {
+      if (i == 0 || !BytesEqual(v, prev)) {
         auto [it, added] = dict.try_emplace(v, static_cast<uint8_t>(order.size()));
         if (added) {
           if (order.size() >= kMaxDict) {
@@ -277,7 +278,7 @@ void CollectTokenHashes(const std::vector<std::string_view>& values, std::vector
   std::string_view prev;
   bool has_prev = false;
   for (auto v : values) {
-    if (has_prev && v.size() == prev.size() && (v.data() == prev.data() || v == prev)) continue;
+    if (has_prev && (v.data() == prev.data() ? v.size() == prev.size() : BytesEqual(v, prev))) continue;
     prev = v;
     has_prev = true;
     vl::ForEachToken(v, [&](std::string_view t) { insert(XXH64(t.data(), t.size(), 0)); });

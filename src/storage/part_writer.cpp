@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "vl/common/bytes_equal.h"
 #include "vl/storage/column.h"
 #include "vl/storage/column_typed.h"
 #include "vl/storage/format.h"
@@ -140,7 +141,7 @@ Status PartWriter::AddBlock(const StreamID& id, const StreamTags& tags, const Bl
     if (new_name) PutString(&names_, block.names[c]);
     PutVarint(&index_, nit->second);
     bool same = true;
-    for (size_t i = 1; i < col.size() && same; i++) same = col[i] == col[0];
+    for (size_t i = 1; i < col.size() && same; i++) same = BytesEqual(col[i], col[0]);
     if (same && col[0].size() <= kMaxInlineConstBytes) {
       // Inline const: no data chunk, no bloom filter (the reader tokenizes the value itself).
       PutVarint(&index_, static_cast<uint8_t>(ColumnEncoding::kConst));

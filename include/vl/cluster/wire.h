@@ -40,7 +40,11 @@ void AppendErrorFrame(std::string_view message, std::string* out);
 
 // zstd level 1 (fast: the network, not the ratio, is what we trade against).
 std::string Compress(std::string_view data);
-// Same into *out (replaced), reusing its capacity and a per-thread compression context.
+// zstd's fast mode for row batches a router forwards: about 1.9x the speed of level 1 for 4x
+// instead of 6x smaller bodies. Every forwarded byte passes here, so CPU is the scarce side.
+inline constexpr int kInsertZstdLevel = -3;
+// Like Compress but at kInsertZstdLevel, into *out (replaced), reusing its capacity and a
+// per-thread compression context.
 void CompressTo(std::string_view data, std::string* out);
 Result<std::string> Decompress(std::string_view data, size_t max_size);
 

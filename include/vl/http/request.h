@@ -34,7 +34,8 @@ class BodyReader {
   virtual ~BodyReader() = default;
   // Reads up to `n` bytes; 0 at the end of the body.
   virtual Result<size_t> Read(char* buf, size_t n) = 0;
-  Result<std::string> ReadAll(size_t limit);
+  // The whole body; `expected` (e.g. Content-Length) sizes the buffer once up front.
+  Result<std::string> ReadAll(size_t limit, size_t expected = 0);
 };
 
 // Small responses go out with Content-Length; once more than a buffer's worth is written the

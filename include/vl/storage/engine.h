@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vl/storage/buffer_pool.h"
 #include "vl/storage/partition.h"
 #include "vl/storage/storage.h"
 #include "vl/storage/wal.h"
@@ -60,6 +61,8 @@ class StorageEngine : public Storage {
   // WAL payloads (EncodeRows) of the rows not yet in parts; a flush decodes them in place.
   std::vector<std::string> memtable_;
   std::atomic<uint64_t> pending_rows_{0};
+  // Payload buffers a flush is done with, for the next requests (emptied when ingestion idles).
+  BufferPool payload_pool_{64u << 20};
 
   // Backpressure: Add() waits here while too many rows are pending; the flusher and Close() wake it.
   Status WaitForRoom();
