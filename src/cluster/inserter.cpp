@@ -1,5 +1,7 @@
 #include "vl/cluster/inserter.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "vl/cluster/wire.h"
@@ -20,6 +22,7 @@ Inserter::Inserter(InserterOptions options) : options_(std::move(options)) {
     nodes_.push_back(std::move(n));
   }
   prober_ = std::thread([this] { ProbeLoop(); });
+  senders_ = std::make_unique<WorkerPool>(nodes_.size() * static_cast<size_t>(std::max(options_.concurrency, 1)));
 }
 
 Inserter::~Inserter() {
@@ -151,20 +154,20 @@ Status Inserter::Add(std::vector<LogRow> rows, uint64_t* accepted) {
     }
     out = &zbodies;
   }
-  // Per-node batches go out concurrently (one on this thread); the request completes when all
-  // are acknowledged.
+  // Per-node batches go out concurrently: this thread and idle sender threads take them in turn
+  // (when every sender is busy, this thread sends them all). The request completes when all are
+  // acknowledged.
   std::vector<Status> results(n);
-  std::vector<std::thread> senders;
-  size_t last = n;
+  std::vector<size_t> targets;
   for (size_t i = 0; i < n; ++i) {
-    if (counts[i] != 0) last = i;
+    if (counts[i] != 0) targets.push_back(i);
   }
-  for (size_t i = 0; i < last; ++i) {
-    if (counts[i] == 0) continue;
-    senders.emplace_back([this, i, out, &results] { results[i] = Deliver(i, (*out)[i]); });
-  }
-  if (last < n) results[last] = Deliver(last, (*out)[last]);
-  for (auto& t : senders) t.join();
+  std::atomic<size_t> next{0};
+  senders_->Run(targets.size() - 1, [&] {
+    for (size_t k; (k = next.fetch_add(1)) < targets.size();) {
+      results[targets[k]] = Deliver(targets[k], (*out)[targets[k]]);
+    }
+  });
   for (size_t i = 0; i < n; ++i) {
     if (!results[i].ok()) return results[i];
     *accepted += counts[i];

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "vl/cluster/http_client.h"
+#include "vl/common/worker_pool.h"
 #include "vl/insert/row_store.h"
 
 namespace vl::cluster {
@@ -64,6 +65,8 @@ class Inserter : public insert::RowStore {
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   std::thread prober_;
+  // Sends a request's per-node batches in parallel without a thread start per request.
+  std::unique_ptr<WorkerPool> senders_;
 };
 
 }  // namespace vl::cluster
