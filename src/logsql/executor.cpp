@@ -159,6 +159,52 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
   return Status::OK();
 }
 
+// Appends the label="value" pairs every stream accepted by `s` carries: the plain equality
+// matchers present in every OR-group. `label=""` is left out (it matches streams without the
+// label, which no posting lists), and so are !=, =~ and !~: none pins a single value.
+void RequiredStreamLabels(const StreamFilter& s, std::vector<std::pair<std::string, std::string>>* out) {
+  if (s.or_groups.empty()) return;
+  auto in_group = [](const std::vector<StreamMatcher>& g, const StreamMatcher& m) {
+    for (const auto& x : g)
+      if (x.op == StreamMatcher::Op::kEq && x.label == m.label && x.value == m.value) return true;
+    return false;
+  };
+  for (const auto& m : s.or_groups[0]) {
+    if (m.op != StreamMatcher::Op::kEq || m.value.empty()) continue;
+    bool everywhere = true;
+    for (size_t g = 1; g < s.or_groups.size() && everywhere; g++) everywhere = in_group(s.or_groups[g], m);
+    if (everywhere) out->emplace_back(m.label, m.value);
+  }
+}
+
+// The one stream id `f` can match, if `f` is `_stream_id:<id>` or `_stream_id:=<id>` (exact and
+// case-sensitive). A phrase equals the whole value here: a stream id is a single word.
+bool StreamIDOf(const Filter& f, StreamID* id) {
+  if (f.field != "_stream_id" || f.case_insensitive) return false;
+  if (f.kind != FilterKind::kExact && f.kind != FilterKind::kPhrase) return false;
+  // Only the canonical spelling matches the canonical text the filter compares with.
+  return StreamID::Parse(f.value, id) && id->ToString() == f.value;
+}
+
+// Fills `ids` with the stream ids a top-level filter allows: one `_stream_id` match or an
+// `in(...)`/OR of them. False (ids untouched) when the filter does not restrict stream ids.
+bool StreamIDsOf(const Filter& f, std::vector<StreamID>* ids) {
+  std::vector<StreamID> found;
+  StreamID id;
+  if (StreamIDOf(f, &id)) {
+    found.push_back(id);
+  } else if (f.kind == FilterKind::kOr && !f.children.empty()) {
+    for (const auto& c : f.children) {
+      if (!StreamIDOf(*c, &id)) return false;
+      found.push_back(id);
+    }
+  } else {
+    return false;
+  }
+  *ids = std::move(found);
+  return true;
+}
+
 }  // namespace
 
 SearchSpec MakeSearchSpec(TenantID tenant, const Query& query, const std::atomic<bool>* cancelled) {
@@ -188,6 +234,10 @@ SearchSpec MakeSearchSpec(TenantID tenant, const Query& query, const std::atomic
       }
       return true;
     };
+    for (const auto* s : streams) RequiredStreamLabels(*s, &spec.stream_label_equals);
+  }
+  for (const Filter* f : top) {
+    if (StreamIDsOf(*f, &spec.stream_ids)) break;  // one such filter is enough to narrow
   }
   std::vector<std::pair<std::string, std::string>> tokens;
   RequiredTokens(root, &tokens);

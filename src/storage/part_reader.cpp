@@ -105,10 +105,52 @@ Result<std::shared_ptr<Part>> Part::Open(const std::string& dir, uint64_t id) {
       p->columns_.push_back(ref);
     }
   }
+  p->IndexStreams();
   std::string data_path = dir + "/data.bin";
   p->fd_ = ::open(data_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (p->fd_ < 0) return Status::IOError("open " + data_path + ": " + std::strerror(errno));
   return p;
+}
+
+void Part::IndexStreams() {
+  stream_blocks_.assign(streams_.size(), BlockRange{});
+  streams_contiguous_ = true;
+  for (uint32_t b = 0; b < blocks_.size(); b++) {
+    BlockRange& r = stream_blocks_[blocks_[b].stream_idx];
+    if (r.end == b && r.end != 0) {
+      r.end = b + 1;  // continues the stream's run
+    } else if (r.end == 0) {
+      r = BlockRange{b, b + 1};
+    } else {
+      streams_contiguous_ = false;  // the stream comes back after another one
+      break;
+    }
+  }
+  if (!streams_contiguous_) stream_blocks_.clear();
+
+  auto by_id = [&](uint32_t a, uint32_t b) { return streams_[a].id < streams_[b].id; };
+  streams_by_id_.clear();
+  for (size_t i = 1; i < streams_.size(); i++) {
+    if (!(streams_[i - 1].id < streams_[i].id)) {
+      streams_by_id_.resize(streams_.size());
+      for (uint32_t k = 0; k < streams_by_id_.size(); k++) streams_by_id_[k] = k;
+      std::sort(streams_by_id_.begin(), streams_by_id_.end(), by_id);
+      break;
+    }
+  }
+}
+
+int64_t Part::FindStream(const StreamID& id) const {
+  if (streams_by_id_.empty()) {
+    auto it = std::lower_bound(streams_.begin(), streams_.end(), id,
+                               [](const StreamEntry& e, const StreamID& v) { return e.id < v; });
+    if (it == streams_.end() || !(it->id == id)) return -1;
+    return it - streams_.begin();
+  }
+  auto it = std::lower_bound(streams_by_id_.begin(), streams_by_id_.end(), id,
+                             [&](uint32_t i, const StreamID& v) { return streams_[i].id < v; });
+  if (it == streams_by_id_.end() || !(streams_[*it].id == id)) return -1;
+  return *it;
 }
 
 Part::~Part() {

@@ -65,6 +65,7 @@ Result<std::shared_ptr<Partition>> Partition::Open(const std::string& dir, int64
       spdlog::error("storage: cannot open part {}: {}", name, part.status().ToString());
       return part.status();
     }
+    p->stream_index_.Add(part.value()->streams());
     p->parts_.push_back(std::move(part.value()));
   }
   return p;
@@ -128,6 +129,7 @@ Status Partition::AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint
   auto part = Part::Open(final_dir, part_id);
   if (!part.ok()) return part.status();
   if (bytes_written) *bytes_written += part.value()->disk_bytes();
+  stream_index_.Add(part.value()->streams());  // before listing: see stream_index()
   std::lock_guard<std::mutex> lk(mu_);
   if (dropped_) {
     part.value()->MarkForDeletion();
@@ -178,6 +180,8 @@ Result<bool> Partition::Merge(bool all, uint64_t part_id, const std::atomic<bool
   std::shared_ptr<Part> merged;
   VL_RETURN_IF_ERROR(MergeParts(chosen, part_id, stop, &merged));
   if (bytes_written) *bytes_written += merged->disk_bytes();
+  // A merge brings no new stream; adding keeps the invariant without relying on that.
+  stream_index_.Add(merged->streams());
   std::lock_guard<std::mutex> lk(mu_);
   if (dropped_) {
     merged->MarkForDeletion();

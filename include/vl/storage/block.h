@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "vl/common/status.h"
@@ -65,6 +66,13 @@ struct SearchSpec {
   int64_t max_timestamp = INT64_MAX;
   // nullptr = all streams. Called at most once per distinct stream per search.
   std::function<bool(const StreamTags&)> stream_filter;
+  // Optional pre-filters that let the storage consult its stream index instead of every block.
+  // Each must be a necessary condition of the query (a stream failing it can match no row);
+  // they only narrow the candidates, stream_filter and the row filter stay the exact checks.
+  // Non-empty: every matching stream has all these labels with exactly these values.
+  std::vector<std::pair<std::string, std::string>> stream_label_equals;
+  // Non-empty: no stream outside this list can match.
+  std::vector<StreamID> stream_ids;
   // Optional cheap per-block check run before the visitor (e.g. bloom filters). nullptr = none.
   std::function<bool(BlockView&)> block_filter;
   // Set to true from another thread to abandon the search (client went away).

@@ -24,6 +24,7 @@
 #include "vl/common/status.h"
 #include "vl/common/stream.h"
 #include "vl/storage/block.h"
+#include "vl/storage/stream_index.h"  // StreamEntry
 
 namespace vl::storage {
 
@@ -75,9 +76,10 @@ struct BlockMeta {
   uint32_t ncols;
 };
 
-struct StreamEntry {
-  StreamID id;
-  StreamTags tags;
+// Blocks [first, end) of one stream in a part.
+struct BlockRange {
+  uint32_t first = 0;
+  uint32_t end = 0;
 };
 
 class Part {
@@ -98,6 +100,15 @@ class Part {
   const std::vector<StreamEntry>& streams() const { return streams_; }
   const std::vector<std::string>& const_values() const { return const_values_; }
 
+  // True when every stream's blocks are adjacent (both writers emit blocks grouped by stream:
+  // flushes sort rows by stream, merges walk streams one by one). Parts written otherwise
+  // still open; searches then scan all their blocks.
+  bool streams_contiguous() const { return streams_contiguous_; }
+  // The blocks of streams()[stream_idx]. REQUIRES: streams_contiguous().
+  BlockRange stream_blocks(uint32_t stream_idx) const { return stream_blocks_[stream_idx]; }
+  // Index into streams() of the stream with this id; -1 when the part does not hold it.
+  int64_t FindStream(const StreamID& id) const;
+
   Status Read(uint64_t offset, uint32_t size, std::string* out) const;
   // The directory is removed when the last reference goes away.
   void MarkForDeletion() { delete_on_close_ = true; }
@@ -105,6 +116,8 @@ class Part {
  private:
   Part() = default;
   static bool ReadColumnRef(ByteReader* r, uint64_t version, Part* p, ColumnRef* ref);
+  // Fills stream_blocks_ / streams_contiguous_ and the id lookup from blocks_ and streams_.
+  void IndexStreams();
   uint64_t id_ = 0;
   std::string dir_;
   PartMeta meta_;
@@ -114,6 +127,10 @@ class Part {
   std::vector<std::string> column_names_;
   std::vector<StreamEntry> streams_;
   std::vector<std::string> const_values_;
+  bool streams_contiguous_ = false;
+  std::vector<BlockRange> stream_blocks_;  // by stream_idx; empty unless contiguous
+  // streams_ indices ordered by id; empty when streams_ is already sorted (what writers produce).
+  std::vector<uint32_t> streams_by_id_;
   std::atomic<bool> delete_on_close_{false};
 };
 

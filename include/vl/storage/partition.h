@@ -10,6 +10,7 @@
 #include "vl/common/log_row.h"
 #include "vl/storage/part.h"
 #include "vl/storage/row_batch.h"
+#include "vl/storage/stream_index.h"
 
 namespace vl::storage {
 
@@ -22,6 +23,9 @@ class Partition {
   const std::string& name() const { return name_; }
   const std::string& dir() const { return dir_; }
   std::vector<std::shared_ptr<Part>> Snapshot() const;
+  // Every stream of every part listed now or before. A part's streams are added before the part
+  // is listed, so a lookup made after Snapshot() knows every stream of the snapshot's parts.
+  const StreamIndex& stream_index() const { return stream_index_; }
   // Largest wal_seq of the parts: WAL records of smaller segments are already in this partition.
   uint64_t covered_wal_seq() const;
 
@@ -55,6 +59,7 @@ class Partition {
   const bool fsync_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<Part>> parts_;
+  StreamIndex stream_index_;  // has its own lock
   bool dropped_ = false;
   std::mutex merge_mu_;
 };
