@@ -120,6 +120,13 @@ def peak_rss_mib(pid):
     return 0.0
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
@@ -153,6 +160,7 @@ def main():
     server = Server(os.path.abspath(args.binary)).start()
     try:
         errors = []
+        cpu0 = cpu_seconds(server.proc.pid)
         t0 = time.time()
         threads = [threading.Thread(target=post_batches, args=(server.port, b, errors)) for b in per_client]
         for t in threads:
@@ -160,6 +168,7 @@ def main():
         for t in threads:
             t.join()
         elapsed = time.time() - t0
+        ingest_cpu = cpu_seconds(server.proc.pid) - cpu0
         assert not errors, errors
         if streaming:
             raw_bytes = sum(sent)
@@ -171,7 +180,7 @@ def main():
         stored = server.count()
         print(f"rows: {args.rows} (stored {stored}), raw JSON bytes: {raw_bytes} ({raw_bytes / args.rows:.0f} B/row)")
         print(f"ingest: {args.rows / elapsed:,.0f} rows/s over {elapsed:.2f}s with {args.clients} clients, "
-              f"{args.batch}-line requests (durable acks)")
+              f"{args.batch}-line requests (durable acks); server CPU {ingest_cpu / args.rows * 1e6:.2f} us/row")
         print(f"disk: {disk} bytes, {disk / args.rows:.1f} B/row, raw/disk = {raw_bytes / max(disk, 1):.2f}x")
         print(f"peak RSS: {ingest_rss:.0f} MiB during ingestion, {peak_rss_mib(server.proc.pid):.0f} MiB "
               f"after merge and queries")

@@ -49,7 +49,7 @@ StorageEngine::StorageEngine(const StorageOptions& options)
       partitions_dir_(options.data_path + "/partitions"),
       wal_dir_(options.data_path + "/wal"),
       max_pending_hard_(options.max_pending_rows_hard ? options.max_pending_rows_hard
-                                                      : 4 * std::max<uint64_t>(options.max_pending_rows, 1)) {}
+                                                      : 2 * std::max<uint64_t>(options.max_pending_rows, 1)) {}
 
 StorageEngine::~StorageEngine() { (void)Close(); }
 

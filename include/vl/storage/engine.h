@@ -62,7 +62,7 @@ class StorageEngine : public Storage {
   std::vector<std::string> memtable_;
   std::atomic<uint64_t> pending_rows_{0};
   // Payload buffers a flush is done with, for the next requests (emptied when ingestion idles).
-  BufferPool payload_pool_{64u << 20};
+  BufferPool payload_pool_{128u << 20};
 
   // Backpressure: Add() waits here while too many rows are pending; the flusher and Close() wake it.
   Status WaitForRoom();

