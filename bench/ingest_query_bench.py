@@ -161,6 +161,7 @@ def main():
     try:
         errors = []
         cpu0 = cpu_seconds(server.proc.pid)
+        client0 = time.process_time()
         t0 = time.time()
         threads = [threading.Thread(target=post_batches, args=(server.port, b, errors)) for b in per_client]
         for t in threads:
@@ -169,6 +170,7 @@ def main():
             t.join()
         elapsed = time.time() - t0
         ingest_cpu = cpu_seconds(server.proc.pid) - cpu0
+        client_cpu = time.process_time() - client0
         assert not errors, errors
         if streaming:
             raw_bytes = sum(sent)
@@ -180,7 +182,8 @@ def main():
         stored = server.count()
         print(f"rows: {args.rows} (stored {stored}), raw JSON bytes: {raw_bytes} ({raw_bytes / args.rows:.0f} B/row)")
         print(f"ingest: {args.rows / elapsed:,.0f} rows/s over {elapsed:.2f}s with {args.clients} clients, "
-              f"{args.batch}-line requests (durable acks); server CPU {ingest_cpu / args.rows * 1e6:.2f} us/row")
+              f"{args.batch}-line requests (durable acks); server CPU {ingest_cpu / args.rows * 1e6:.2f} us/row, "
+              f"client CPU {client_cpu / args.rows * 1e6:.2f} us/row")
         print(f"disk: {disk} bytes, {disk / args.rows:.1f} B/row, raw/disk = {raw_bytes / max(disk, 1):.2f}x")
         print(f"peak RSS: {ingest_rss:.0f} MiB during ingestion, {peak_rss_mib(server.proc.pid):.0f} MiB "
               f"after merge and queries")

@@ -42,6 +42,8 @@ Status ResponseStream::ReadExactly(char* buf, size_t n) {
 namespace {
 
 struct Connection {
+  // Beast reads at most the buffer's free capacity per recv: give it room for big responses.
+  Connection() { buffer.reserve(64 * 1024); }
   net::io_context ioc;
   beast::tcp_stream stream{ioc};
   beast::flat_buffer buffer;
