@@ -191,6 +191,8 @@ Status StorageEngine::Add(std::vector<LogRow> rows, AddResult* result) {
   uint64_t lsn;
   {
     std::lock_guard<std::mutex> lk(ingest_mu_);
+    // The WAL writes straight from the payload's heap buffer, which moving the string into the
+    // memtable keeps in place (a payload always exceeds the small-string buffer: >= 22 bytes).
     lsn = wal_->Append(payload);
     memtable_.push_back(std::move(payload));
     pending_rows_ += n;
