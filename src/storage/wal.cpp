@@ -46,10 +46,12 @@ uint64_t Zigzag(int64_t v) {
 
 void EncodeRows(const std::vector<LogRow>& rows, std::string* out) {
   // Runs for every ingested row and the payload then stays in the memtable until flushed:
-  // compute the exact size, allocate once, and write with plain pointer stores.
+  // compute the exact size, reserve once, write rows into a small cache-resident scratch buffer
+  // and append it in pieces (one pass over the payload's memory; resize() zero-filled it first).
   // Tags are marshalled once per distinct stream of the request (a few, usually).
   std::vector<std::pair<const LogRow*, std::string>> tags;
   std::vector<uint32_t> tags_of(rows.size());
+  std::vector<size_t> row_size(rows.size());
   size_t size = VarintLen(rows.size());
   for (size_t i = 0; i < rows.size(); i++) {
     const LogRow& r = rows[i];
@@ -71,19 +73,29 @@ void EncodeRows(const std::vector<LogRow>& rows, std::string* out) {
       }
     }
     tags_of[i] = static_cast<uint32_t>(t);
-    size += VarintLen(r.tenant.account_id) + VarintLen(r.tenant.project_id) +
-            VarintLen(Zigzag(r.timestamp)) + 16 + VarintLen(tags[t].second.size()) +
-            tags[t].second.size() + VarintLen(r.fields.size());
+    size_t n = VarintLen(r.tenant.account_id) + VarintLen(r.tenant.project_id) +
+               VarintLen(Zigzag(r.timestamp)) + 16 + VarintLen(tags[t].second.size()) +
+               tags[t].second.size() + VarintLen(r.fields.size());
     for (const auto& f : r.fields)
-      size += VarintLen(f.name.size()) + f.name.size() + VarintLen(f.value.size()) + f.value.size();
+      n += VarintLen(f.name.size()) + f.name.size() + VarintLen(f.value.size()) + f.value.size();
+    row_size[i] = n;
+    size += n;
   }
   // With more than 64 streams the last slot is reused, so marshal again while writing.
   const bool reuse_last = tags.size() == 64;
-  const size_t base = out->size();
-  out->resize(base + size);
-  char* p = out->data() + base;
+  out->reserve(out->size() + size);
+  thread_local std::vector<char> scratch(64 * 1024);
+  char* p = scratch.data();
   p = WriteVarint(p, rows.size());
   for (size_t i = 0; i < rows.size(); i++) {
+    if (row_size[i] > static_cast<size_t>(scratch.data() + scratch.size() - p)) {
+      out->append(scratch.data(), p - scratch.data());
+      p = scratch.data();
+      if (row_size[i] > scratch.size()) {  // a huge row: grow the scratch for it
+        scratch.resize(row_size[i]);
+        p = scratch.data();
+      }
+    }
     const LogRow& r = rows[i];
     p = WriteVarint(p, r.tenant.account_id);
     p = WriteVarint(p, r.tenant.project_id);
@@ -98,6 +110,11 @@ void EncodeRows(const std::vector<LogRow>& rows, std::string* out) {
       p = WriteString(p, f.name);
       p = WriteString(p, f.value);
     }
+  }
+  out->append(scratch.data(), p - scratch.data());
+  if (scratch.size() > (1u << 20)) {  // do not keep a huge row's scratch per thread
+    scratch.resize(64 * 1024);
+    scratch.shrink_to_fit();
   }
 }
 
