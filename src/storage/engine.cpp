@@ -276,10 +276,7 @@ Status StorageEngine::Flush() {
     size_t n = v.size();
     Status st;
     auto p = GetPartition(day);
-    if (p.ok()) {
-      const uint64_t id = next_part_id_++, second_id = next_part_id_++;
-      st = p.value()->AddRows(batch, &v, seq, id, &bytes_flush_, second_id);
-    }
+    if (p.ok()) st = p.value()->AddRows(batch, &v, seq, next_part_id_++, &bytes_flush_);
     else st = p.status();
     if (!st.ok()) {
       spdlog::error("storage: flush of partition {} failed: {}", DayName(day), st.ToString());

@@ -7,7 +7,6 @@
 #include <set>
 #include <unordered_map>
 
-#include "vl/common/worker_pool.h"
 #include "vl/storage/block_builder.h"
 #include "vl/storage/format.h"
 #include "vl/storage/wal.h"
@@ -104,14 +103,15 @@ Status Partition::AddRows(std::vector<LogRow>* rows, uint64_t wal_seq, uint64_t 
   return AddRows(batch, &all, wal_seq, part_id);
 }
 
-namespace {
-// Below this many rows one thread writes the part: a second part would cost more in merges
-// than the parallelism saves.
-constexpr size_t kSplitFlushRows = 64 * 1024;
-}  // namespace
-
-Status Partition::WritePart(const RowBatch& batch, std::span<const RowRef> v, uint64_t wal_seq,
-                            uint64_t part_id, std::shared_ptr<Part>* out) {
+Status Partition::AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint64_t wal_seq,
+                          uint64_t part_id, std::atomic<uint64_t>* bytes_written) {
+  // Sorting 32-byte views is cheap; `ord` breaks ties in arrival order (a stable sort).
+  auto& v = *rows;
+  std::sort(v.begin(), v.end(), [](const RowRef& a, const RowRef& b) {
+    if (a.stream != b.stream) return a.stream < b.stream;
+    if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
+    return a.ord < b.ord;
+  });
   std::string final_dir = dir_ + "/parts/" + PartDirName(part_id);
   PartWriter w(final_dir, fsync_);
   VL_RETURN_IF_ERROR(w.Begin());
@@ -120,7 +120,7 @@ Status Partition::WritePart(const RowBatch& batch, std::span<const RowRef> v, ui
     size_t j = i;
     while (j < v.size() && v[j].stream == v[i].stream) j++;
     const StreamInfo& s = batch.streams()[v[i].stream];
-    VL_RETURN_IF_ERROR(builder.Build(v.subspan(i, j - i),
+    VL_RETURN_IF_ERROR(builder.Build(std::span<const RowRef>(v).subspan(i, j - i),
                                      [&](const BlockInput& in) { return w.AddBlock(s.id, s.tags, in); }));
     i = j;
   }
@@ -128,62 +128,18 @@ Status Partition::WritePart(const RowBatch& batch, std::span<const RowRef> v, ui
   VL_RETURN_IF_ERROR(w.Finish(wal_seq, &meta));
   auto part = Part::Open(final_dir, part_id);
   if (!part.ok()) return part.status();
+  if (bytes_written) *bytes_written += part.value()->disk_bytes();
   stream_index_.Add(part.value()->streams());  // before listing: see stream_index()
-  *out = std::move(part.value());
-  return Status::OK();
-}
-
-Status Partition::AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint64_t wal_seq,
-                          uint64_t part_id, std::atomic<uint64_t>* bytes_written,
-                          uint64_t second_part_id) {
-  // Sorting 32-byte views is cheap; `ord` breaks ties in arrival order (a stable sort).
-  auto& v = *rows;
-  std::sort(v.begin(), v.end(), [](const RowRef& a, const RowRef& b) {
-    if (a.stream != b.stream) return a.stream < b.stream;
-    if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
-    return a.ord < b.ord;
-  });
-  // Two halves split at the stream boundary nearest the middle (none when one stream holds it).
-  std::vector<std::span<const RowRef>> halves;
-  std::vector<uint64_t> ids = {part_id};
-  size_t mid = v.size();
-  if (second_part_id != 0 && v.size() >= kSplitFlushRows) {
-    size_t up = v.size() / 2, down = v.size() / 2;
-    while (up < v.size() && v[up].stream == v[up - 1].stream) up++;
-    while (down > 0 && v[down].stream == v[down - 1].stream) down--;
-    mid = (up - v.size() / 2 <= v.size() / 2 - down) ? up : down;
-    if (mid == 0) mid = up;
-  }
-  halves.push_back(std::span<const RowRef>(v).first(mid));
-  if (mid < v.size()) {
-    halves.push_back(std::span<const RowRef>(v).subspan(mid));
-    ids.push_back(second_part_id);
-  }
-  std::vector<std::shared_ptr<Part>> parts(halves.size());
-  std::vector<Status> results(halves.size());
-  std::atomic<size_t> next{0};
-  WorkerPool::Shared().Run(halves.size() - 1, [&] {
-    for (size_t k; (k = next.fetch_add(1)) < halves.size();)
-      results[k] = WritePart(batch, halves[k], wal_seq, ids[k], &parts[k]);
-  });
-  for (size_t k = 0; k < halves.size(); k++) {
-    if (results[k].ok()) continue;
-    for (auto& p : parts)
-      if (p) p->MarkForDeletion();
-    return results[k];
-  }
-  if (bytes_written)
-    for (const auto& p : parts) *bytes_written += p->disk_bytes();
   std::lock_guard<std::mutex> lk(mu_);
   if (dropped_) {
-    for (auto& p : parts) p->MarkForDeletion();
+    part.value()->MarkForDeletion();
     return Status::OK();
   }
-  parts_.insert(parts_.end(), parts.begin(), parts.end());
+  parts_.push_back(part.value());
   Status st = WriteListLocked();
   if (!st.ok()) {
-    parts_.resize(parts_.size() - parts.size());
-    for (auto& p : parts) p->MarkForDeletion();
+    parts_.pop_back();
+    part.value()->MarkForDeletion();
   }
   return st;
 }

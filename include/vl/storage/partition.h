@@ -4,7 +4,6 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -31,12 +30,9 @@ class Partition {
   uint64_t covered_wal_seq() const;
 
   // Sorts the rows (views into `batch`) by (stream, time), writes them as a new part and lists it.
-  // `bytes_written` (optional) grows by the size of the written part. With a `second_part_id`,
-  // a large batch is written as two parts (split between streams) on two threads and listed
-  // together: the flusher is otherwise the one single-threaded stage of ingestion.
+  // `bytes_written` (optional) grows by the size of the written part.
   Status AddRows(const RowBatch& batch, std::vector<RowRef>* rows, uint64_t wal_seq,
-                 uint64_t part_id, std::atomic<uint64_t>* bytes_written = nullptr,
-                 uint64_t second_part_id = 0);
+                 uint64_t part_id, std::atomic<uint64_t>* bytes_written = nullptr);
   // Convenience for tools and tests: the same for LogRows, whatever their day.
   Status AddRows(std::vector<LogRow>* rows, uint64_t wal_seq, uint64_t part_id);
   // Tiered merge of similar-sized small parts (or all parts when `all`). Returns whether merged.
@@ -54,9 +50,6 @@ class Partition {
  private:
   Partition(std::string dir, int64_t day, bool fsync);
   Status WriteListLocked();
-  // Writes sorted rows as a part (not yet listed) and indexes its streams.
-  Status WritePart(const RowBatch& batch, std::span<const RowRef> rows, uint64_t wal_seq,
-                   uint64_t part_id, std::shared_ptr<Part>* out);
   Status MergeParts(const std::vector<std::shared_ptr<Part>>& in, uint64_t part_id,
                     const std::atomic<bool>* stop, std::shared_ptr<Part>* out);
 

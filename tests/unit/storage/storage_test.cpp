@@ -374,29 +374,3 @@ TEST(Storage, CountsBytesWrittenByFlushesAndMerges) {
   ASSERT_EQ(m.parts, 1u);
   EXPECT_EQ(m.bytes_written_merge, m.disk_bytes);
 }
-
-// A big flush is written as two parts on two threads, split between streams, listed together:
-// every row once, every stream in one of them.
-TEST(Storage, BigFlushSplitsIntoTwoPartsBetweenStreams) {
-  TempDir dir;
-  StorageOptions opts = TestOptions(dir.path);
-  opts.max_pending_rows = 1 << 20;  // one flush for everything
-  auto r = Storage::Open(opts);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  auto& s = r.value();
-  const int64_t base = NowNs() - 3600 * kSec;
-  std::vector<LogRow> rows;
-  constexpr int kRows = 80000;
-  for (int i = 0; i < kRows; i++) rows.push_back(MakeRow({}, base + i, "app" + std::to_string(i % 20), i));
-  AddResult res;
-  ASSERT_TRUE(s->Add(rows, &res).ok());
-  ASSERT_TRUE(s->ForceFlush().ok());
-  EXPECT_EQ(s->GetMetrics().parts, 2u);
-  auto seen = CollectSeqs(*s, SearchSpec{});
-  ASSERT_EQ(seen.size(), static_cast<size_t>(kRows));
-  for (auto& [seq, n] : seen) ASSERT_EQ(n, 1) << seq;
-  SearchSpec one;
-  one.stream_label_equals = {{"app", "app7"}};
-  one.stream_filter = [](const StreamTags& t) { return t.Get("app") == "app7"; };
-  EXPECT_EQ(CollectSeqs(*s, one).size(), static_cast<size_t>(kRows / 20));
-}
