@@ -16,17 +16,10 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "e2e"))
 sys.path.insert(0, os.path.dirname(__file__))
-from ingest_query_bench import post_batches  # noqa: E402
+from ingest_query_bench import cpu_seconds, post_batches  # noqa: E402
 from vlserver import Server  # noqa: E402
 
 QUERIES = ["* | count()", "error | count()", "* | stats by (app) count()", "* | sort by (_time) desc | limit 100"]
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
 
 
 def ingest(entry, procs, batches, clients):

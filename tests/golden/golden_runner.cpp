@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "collect_sink.h"
 #include "mem_searchable.h"
 #include "vl/common/time_util.h"
 #include "vl/logsql/logsql.h"
@@ -110,14 +111,7 @@ vl::StreamTags ParseStreamSpec(const std::string& s) {
   return tags;
 }
 
-class CollectSink : public vl::logsql::ResultSink {
- public:
-  bool Write(const ResultBlock& block) override {
-    vl::logsql::AppendJsonLines(block, &text);
-    return true;
-  }
-  std::string text;
-};
+using vl::logsql::test_support::CollectSink;
 
 std::vector<std::string> SplitLines(const std::string& s) {
   std::vector<std::string> out;

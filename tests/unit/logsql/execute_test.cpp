@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "../../golden/collect_sink.h"
 #include "../../golden/mem_searchable.h"
 #include "vl/common/time_util.h"
 #include "vl/logsql/filter_eval.h"
@@ -30,14 +31,7 @@ void AddRow(vl::testing::MemSearchable* s, const StreamTags& tags, int64_t sec, 
   s->Add(std::move(r));
 }
 
-class CollectSink : public ResultSink {
- public:
-  bool Write(const ResultBlock& b) override {
-    AppendJsonLines(b, &text);
-    return true;
-  }
-  std::string text;
-};
+using test_support::CollectSink;
 
 class ExecuteTest : public ::testing::Test {
  protected:

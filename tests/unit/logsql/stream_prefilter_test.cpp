@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "../../golden/collect_sink.h"
 #include "../../storage/test_util.h"
 #include "vl/common/time_util.h"
 #include "vl/logsql/logsql.h"
@@ -79,14 +80,7 @@ TEST(StreamPrefilter, StreamIdFilters) {
   EXPECT_TRUE(Spec("_stream_id:nothex").stream_ids.empty());
 }
 
-class CollectSink : public ResultSink {
- public:
-  bool Write(const ResultBlock& b) override {
-    AppendJsonLines(b, &text);
-    return true;
-  }
-  std::string text;
-};
+using test_support::CollectSink;
 
 // Forwards searches and counts the blocks the storage hands out. With `full_scan` it searches
 // the old way: no pre-filters, and the stream filter applied to each visited block instead of
