@@ -21,6 +21,8 @@ Inserter::Inserter(InserterOptions options) : options_(std::move(options)) {
     n->client = HttpClient::Create(addr, options_.client);
     nodes_.push_back(std::move(n));
   }
+  stream_rows_.reset(new std::atomic<uint32_t>[kStreamSlots]);
+  for (size_t i = 0; i < kStreamSlots; ++i) stream_rows_[i].store(0, std::memory_order_relaxed);
   prober_ = std::thread([this] { ProbeLoop(); });
   senders_ = std::make_unique<WorkerPool>(nodes_.size() * static_cast<size_t>(std::max(options_.concurrency, 1)));
 }
@@ -96,63 +98,80 @@ Status Inserter::Deliver(size_t preferred, const std::string& body) {
   return Status::Unavailable("no storage node can accept the rows: " + errors);
 }
 
-void Inserter::PickNodes(const std::vector<LogRow>& rows, std::vector<uint32_t>* picks) {
+uint32_t Inserter::PickNode(uint64_t stream_hash) {
   const size_t n = nodes_.size();
-  picks->assign(rows.size(), 0);
-  if (n == 1) return;
-  // A stream's first kRowsPerStreamOnHomeNode rows go to hash % n, later ones rotate over all
-  // nodes. One lock per batch and one map lookup per run of same-stream rows.
-  std::lock_guard<std::mutex> lock(streams_mu_);
-  for (size_t r = 0; r < rows.size();) {
-    const uint64_t hash = rows[r].stream_id.lo ^ rows[r].stream_id.hi;
-    size_t e = r + 1;
-    while (e < rows.size() && (rows[e].stream_id.lo ^ rows[e].stream_id.hi) == hash) ++e;
-    uint64_t& seen = stream_rows_[hash];
-    for (; r < e; ++r) {
-      (*picks)[r] = static_cast<uint32_t>(++seen <= kRowsPerStreamOnHomeNode
-                                              ? hash % n
-                                              : next_spread_.fetch_add(1, std::memory_order_relaxed) % n);
+  if (n == 1) return 0;
+  std::atomic<uint32_t>& seen = stream_rows_[stream_hash % kStreamSlots];
+  // Big streams (the hot case) only read their slot: no contended write per row.
+  if (seen.load(std::memory_order_relaxed) < kRowsPerStreamOnHomeNode &&
+      seen.fetch_add(1, std::memory_order_relaxed) < kRowsPerStreamOnHomeNode) {
+    return static_cast<uint32_t>(stream_hash % n);
+  }
+  return static_cast<uint32_t>(next_spread_.fetch_add(1, std::memory_order_relaxed) % n);
+}
+
+class Inserter::Writer : public insert::RowWriter {
+ public:
+  explicit Writer(Inserter* inserter) : inserter_(inserter), bodies_(inserter->TakeBodies()) {}
+  ~Writer() override { inserter_->ReturnBodies(std::move(bodies_)); }
+
+  void Append(const RowView& row) override {
+    const uint32_t node = inserter_->PickNode(row.stream_id.lo ^ row.stream_id.hi);
+    AppendInsertRow(row, &bodies_->plain[node]);
+    bodies_->rows[node]++;
+    pending_++;
+  }
+  size_t pending_rows() const override { return pending_; }
+  Status Commit(uint64_t* accepted) override {
+    if (pending_ == 0) return Status::OK();
+    pending_ = 0;
+    return inserter_->Ship(*bodies_, accepted);
+  }
+
+ private:
+  Inserter* inserter_;
+  std::unique_ptr<Bodies> bodies_;
+  size_t pending_ = 0;
+};
+
+std::unique_ptr<insert::RowWriter> Inserter::NewWriter() { return std::make_unique<Writer>(this); }
+
+std::unique_ptr<Inserter::Bodies> Inserter::TakeBodies() {
+  {
+    std::lock_guard<std::mutex> lock(bodies_mu_);
+    if (!free_bodies_.empty()) {
+      auto b = std::move(free_bodies_.back());
+      free_bodies_.pop_back();
+      return b;
     }
+  }
+  auto b = std::make_unique<Bodies>();
+  b->plain.resize(nodes_.size());
+  b->compressed.resize(nodes_.size());
+  b->rows.assign(nodes_.size(), 0);
+  return b;
+}
+
+void Inserter::ReturnBodies(std::unique_ptr<Bodies> bodies) {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    bodies->plain[i].clear();
+    bodies->rows[i] = 0;
+  }
+  std::lock_guard<std::mutex> lock(bodies_mu_);
+  // One set per concurrent request is enough; more would only hold memory.
+  if (free_bodies_.size() < 2 * nodes_.size() * static_cast<size_t>(std::max(options_.concurrency, 1))) {
+    free_bodies_.push_back(std::move(bodies));
   }
 }
 
-Status Inserter::Add(std::vector<LogRow> rows, uint64_t* accepted) {
-  *accepted = 0;
-  if (rows.empty()) return Status::OK();
+Status Inserter::Ship(Bodies& bodies, uint64_t* accepted) {
   const size_t n = nodes_.size();
-  // Per-thread buffers, reused across batches: no multi-MiB allocation per request.
-  thread_local std::vector<std::string> bodies;
-  thread_local std::vector<std::string> zbodies;
-  thread_local std::vector<uint32_t> picks;
-  if (bodies.size() < n) bodies.resize(n);
-  if (zbodies.size() < n) zbodies.resize(n);
-  for (size_t i = 0; i < n; ++i) bodies[i].clear();
-  std::vector<uint64_t> counts(n, 0);
-  PickNodes(rows, &picks);
-  // A batch holds few distinct streams: marshal each one's tags once.
-  std::unordered_map<uint64_t, std::pair<StreamID, std::string>> canonical;
-  for (size_t r = 0; r < rows.size(); ++r) {
-    const LogRow& row = rows[r];
-    const size_t i = picks[r];
-    auto [it, inserted] = canonical.try_emplace(row.stream_id.lo, row.stream_id, std::string());
-    if (inserted) {
-      it->second.second = row.stream_tags.MarshalCanonical();
-    } else if (!(it->second.first == row.stream_id)) {  // a 64-bit collision: no caching
-      AppendInsertRow(row, &bodies[i]);
-      ++counts[i];
-      continue;
-    }
-    AppendInsertRow(row, it->second.second, &bodies[i]);
-    ++counts[i];
-  }
-  // The rows are serialized: free them now rather than while the sends are in flight.
-  std::vector<LogRow>().swap(rows);
-  std::vector<std::string>* out = &bodies;
+  std::vector<std::string>* out = &bodies.plain;
   if (!options_.disable_compression) {
     for (size_t i = 0; i < n; ++i) {
-      if (!bodies[i].empty()) CompressTo(bodies[i], &zbodies[i]);
+      if (bodies.rows[i] != 0) CompressTo(bodies.plain[i], &bodies.compressed[i]);
     }
-    out = &zbodies;
+    out = &bodies.compressed;
   }
   // Per-node batches go out concurrently: this thread and idle sender threads take them in turn
   // (when every sender is busy, this thread sends them all). The request completes when all are
@@ -160,7 +179,7 @@ Status Inserter::Add(std::vector<LogRow> rows, uint64_t* accepted) {
   std::vector<Status> results(n);
   std::vector<size_t> targets;
   for (size_t i = 0; i < n; ++i) {
-    if (counts[i] != 0) targets.push_back(i);
+    if (bodies.rows[i] != 0) targets.push_back(i);
   }
   std::atomic<size_t> next{0};
   senders_->Run(targets.size() - 1, [&] {
@@ -168,11 +187,14 @@ Status Inserter::Add(std::vector<LogRow> rows, uint64_t* accepted) {
       results[targets[k]] = Deliver(targets[k], (*out)[targets[k]]);
     }
   });
+  Status status;
   for (size_t i = 0; i < n; ++i) {
-    if (!results[i].ok()) return results[i];
-    *accepted += counts[i];
+    if (!results[i].ok() && status.ok()) status = results[i];
+    if (results[i].ok()) *accepted += bodies.rows[i];
+    bodies.plain[i].clear();
+    bodies.rows[i] = 0;
   }
-  return Status::OK();
+  return status;
 }
 
 void Inserter::ProbeLoop() {

@@ -25,10 +25,6 @@ bool ReadBE(std::string_view* in, int bytes, uint64_t* v) {
 
 }  // namespace
 
-void AppendInsertRow(const LogRow& row, std::string* out) {
-  AppendInsertRow(row, row.stream_tags.MarshalCanonical(), out);
-}
-
 namespace {
 
 size_t VarintSize(uint64_t v) {
@@ -56,12 +52,13 @@ char* PutLengthPrefixed(char* p, std::string_view s) {
 
 }  // namespace
 
-void AppendInsertRow(const LogRow& row, std::string_view canonical_tags, std::string* out) {
+void AppendInsertRow(const RowView& row, std::string* out) {
   // Runs for every row a router forwards: size the row first, then write it with plain stores
   // rather than a push_back per byte.
-  auto wire_name = [](const Field& f) { return f.name == "_msg" ? std::string_view() : std::string_view(f.name); };
-  size_t size = 4 + 4 + VarintSize(canonical_tags.size()) + canonical_tags.size() + 8 + VarintSize(row.fields.size());
-  for (const Field& f : row.fields) {
+  auto wire_name = [](const FieldView& f) { return f.name == "_msg" ? std::string_view() : f.name; };
+  const std::string_view tags = row.stream_tags;
+  size_t size = 4 + 4 + VarintSize(tags.size()) + tags.size() + 8 + VarintSize(row.fields.size());
+  for (const FieldView& f : row.fields) {
     const std::string_view name = wire_name(f);
     size += VarintSize(name.size()) + name.size() + VarintSize(f.value.size()) + f.value.size();
   }
@@ -71,42 +68,57 @@ void AppendInsertRow(const LogRow& row, std::string_view canonical_tags, std::st
   char* p = out->data() + base;
   p = PutBE(p, row.tenant.account_id, 4);
   p = PutBE(p, row.tenant.project_id, 4);
-  p = PutLengthPrefixed(p, canonical_tags);
+  p = PutLengthPrefixed(p, tags);
   p = PutBE(p, static_cast<uint64_t>(row.timestamp), 8);
   p = PutVarint(p, row.fields.size());
-  for (const Field& f : row.fields) {
+  for (const FieldView& f : row.fields) {
     p = PutLengthPrefixed(p, wire_name(f));
     p = PutLengthPrefixed(p, f.value);
   }
 }
 
-Status ParseInsertRows(std::string_view data, std::vector<LogRow>* out) {
+Status ParseInsertRows(std::string_view data, const std::function<void(const RowView&)>& fn) {
+  std::vector<FieldView> fields;
+  // Rows of one stream arrive together: validate and hash each distinct tag set once in a run.
+  std::string_view last_tags;
+  TenantID last_tenant;
+  StreamID last_id;
+  bool have_last = false;
   for (size_t n = 0; !data.empty(); ++n) {
     auto bad = [&](const char* what) {
       return Status::InvalidArgument("cannot parse row #" + std::to_string(n) + " of /internal/insert body: " + what);
     };
-    LogRow row;
-    uint64_t account, project, ts, fields;
+    uint64_t account, project, ts, count;
     std::string_view tags;
     if (!ReadBE(&data, 4, &account) || !ReadBE(&data, 4, &project)) return bad("truncated tenant");
     if (!ReadLengthPrefixed(&data, &tags)) return bad("truncated stream tags");
-    if (!StreamTags::UnmarshalCanonical(tags, &row.stream_tags)) return bad("invalid stream tags");
+    const TenantID tenant{static_cast<uint32_t>(account), static_cast<uint32_t>(project)};
+    if (!have_last || tenant != last_tenant || tags != last_tags) {
+      if (!StreamTags::IsValidCanonical(tags)) return bad("invalid stream tags");
+      // Never trust the sender's stream id: it is derived data and must match our hashing.
+      last_id = StreamID::ComputeFromCanonical(tenant, tags);
+      last_tags = tags;
+      last_tenant = tenant;
+      have_last = true;
+    }
     if (!ReadBE(&data, 8, &ts)) return bad("truncated timestamp");
-    if (!ReadVarint(&data, &fields)) return bad("truncated fields count");
-    if (fields > kMaxFieldsPerRow) return bad("too many fields");
-    row.tenant = TenantID{static_cast<uint32_t>(account), static_cast<uint32_t>(project)};
-    row.timestamp = static_cast<int64_t>(ts);
-    row.fields.reserve(fields);
-    for (uint64_t i = 0; i < fields; ++i) {
+    if (!ReadVarint(&data, &count)) return bad("truncated fields count");
+    if (count > kMaxFieldsPerRow) return bad("too many fields");
+    fields.clear();
+    for (uint64_t i = 0; i < count; ++i) {
       std::string_view name, value;
       if (!ReadLengthPrefixed(&data, &name) || !ReadLengthPrefixed(&data, &value)) return bad("truncated field");
       if (name == "_time" || name == "_stream" || name == "_stream_id") return bad("reserved field name");
       if (value.empty()) continue;  // empty values are absent fields
-      row.fields.push_back(Field{name.empty() ? std::string("_msg") : std::string(name), std::string(value)});
+      fields.push_back(FieldView{name.empty() ? std::string_view("_msg") : name, value});
     }
-    // Never trust the sender's stream id: it is derived data and must match our hashing.
-    row.stream_id = StreamID::Compute(row.tenant, row.stream_tags);
-    out->push_back(std::move(row));
+    RowView row;
+    row.tenant = tenant;
+    row.timestamp = static_cast<int64_t>(ts);
+    row.stream_id = last_id;
+    row.stream_tags = tags;
+    row.fields = fields;
+    fn(row);
   }
   return Status::OK();
 }

@@ -71,6 +71,10 @@ StreamID StreamID::Compute(TenantID tenant, const StreamTags& tags) {
     AppendLengthPrefixed(n, &canonical);
     AppendLengthPrefixed(v, &canonical);
   }
+  return ComputeFromCanonical(tenant, canonical);
+}
+
+StreamID StreamID::ComputeFromCanonical(TenantID tenant, std::string_view canonical) {
   XXH64_state_t state;
   XXH64_reset(&state, 0);
   XXH64_update(&state, canonical.data(), canonical.size());
@@ -81,6 +85,16 @@ StreamID StreamID::Compute(TenantID tenant, const StreamTags& tags) {
   XXH64_update(&state, kSalt, sizeof(kSalt) - 1);
   id.lo = XXH64_digest(&state);
   return id;
+}
+
+bool StreamTags::IsValidCanonical(std::string_view data) {
+  uint64_t n;
+  if (!ReadVarint(&data, &n) || n > data.size()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string_view name, value;
+    if (!ReadLengthPrefixed(&data, &name) || !ReadLengthPrefixed(&data, &value)) return false;
+  }
+  return data.empty();
 }
 
 std::string StreamID::ToString() const {

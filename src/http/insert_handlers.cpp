@@ -1,5 +1,8 @@
 #include <spdlog/spdlog.h>
 
+#include <optional>
+#include <utility>
+
 #include "vl/common/metrics.h"
 #include "vl/http/router.h"
 #include "vl/insert/common_params.h"
@@ -27,22 +30,52 @@ InsertCounters& Counters() {
   return counters;
 }
 
-Status StoreRows(const RouterOptions& options, bool debug, std::vector<LogRow> rows) {
-  if (rows.empty()) return Status::OK();
-  if (debug) {
-    for (const LogRow& row : rows) {
-      std::string text = row.stream_tags.ToString();
-      for (const Field& f : row.fields) text += " " + f.name + "=" + QuoteString(f.value);
-      spdlog::info("debug mode, row not stored: _time={} _stream={}", row.timestamp, text);
-    }
-    Counters().debug_rows += rows.size();
+// debug=1: rows are logged instead of stored.
+class DebugRowWriter : public insert::RowWriter {
+ public:
+  void Append(const RowView& view) override {
+    const LogRow row = ToLogRow(view);
+    std::string text = row.stream_tags.ToString();
+    for (const Field& f : row.fields) text += " " + f.name + "=" + QuoteString(f.value);
+    spdlog::info("debug mode, row not stored: _time={} _stream={}", row.timestamp, text);
+    pending_++;
+  }
+  size_t pending_rows() const override { return pending_; }
+  Status Commit(uint64_t*) override {
+    Counters().debug_rows += pending_;
+    pending_ = 0;
     return Status::OK();
   }
-  uint64_t accepted = 0;
-  VL_RETURN_IF_ERROR(options.rows->Add(std::move(rows), &accepted));
-  Counters().rows += accepted;
-  return Status::OK();
-}
+
+ private:
+  size_t pending_ = 0;
+};
+
+class LocalRowWriter : public insert::RowWriter {
+ public:
+  explicit LocalRowWriter(Storage* storage) : storage_(storage) {}
+  void Append(const RowView& row) override {
+    // Made on first use: a batch takes a pooled multi-MiB buffer that an unused one would free.
+    if (!batch_) batch_.emplace(storage_->NewBatch());
+    batch_->Append(row);
+  }
+  size_t pending_rows() const override {
+    return batch_ ? batch_->rows() + batch_->too_old() + batch_->too_new() : 0;
+  }
+  Status Commit(uint64_t* accepted) override {
+    if (!batch_) return Status::OK();
+    storage::IngestBatch batch = std::move(*batch_);
+    batch_.reset();
+    AddResult result;
+    Status s = storage_->AddBatch(std::move(batch), &result);
+    *accepted += result.rows_accepted;
+    return s;
+  }
+
+ private:
+  Storage* storage_;
+  std::optional<storage::IngestBatch> batch_;
+};
 
 // Read-only storage (the disk filled up during the request) -> 429 as before the body; other
 // store failures are transient -> 503.
@@ -56,11 +89,8 @@ void LogLineErrors(insert::JsonLineParser& parser) {
 
 }  // namespace
 
-Status LocalRowStore::Add(std::vector<LogRow> rows, uint64_t* accepted) {
-  AddResult result;
-  VL_RETURN_IF_ERROR(storage_->Add(std::move(rows), &result));
-  *accepted = result.rows_accepted;
-  return Status::OK();
+std::unique_ptr<insert::RowWriter> LocalRowStore::NewWriter() {
+  return std::make_unique<LocalRowWriter>(storage_);
 }
 
 void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w) {
@@ -88,15 +118,20 @@ void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader
   insert::JsonLineParserOptions parser_options;
   parser_options.max_line_size = options.max_line_size_bytes;
   parser_options.row_options = options.row_limits;
-  insert::JsonLineParser parser(std::move(*params), parser_options);
+  std::unique_ptr<insert::RowWriter> writer =
+      debug ? std::unique_ptr<insert::RowWriter>(std::make_unique<DebugRowWriter>()) : options.rows->NewWriter();
+  insert::JsonLineParser parser(std::move(*params), writer.get(), parser_options);
   auto feed = [&](std::string_view decoded) {
     counters.bytes += decoded.size();
     return parser.Feed(decoded);
   };
   auto store_pending = [&](size_t min_rows) -> Status {
     LogLineErrors(parser);
-    if (parser.pending_rows() < min_rows) return Status::OK();
-    return StoreRows(options, debug, parser.TakeRows());
+    if (writer->pending_rows() < min_rows || writer->pending_rows() == 0) return Status::OK();
+    uint64_t accepted = 0;
+    Status s = writer->Commit(&accepted);
+    counters.rows += accepted;
+    return s;
   };
 
   std::vector<char> buf(kReadChunkBytes);

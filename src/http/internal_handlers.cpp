@@ -104,11 +104,11 @@ void HandleInternalInsert(const RouterOptions& options, Request& req, BodyReader
   std::string data;
   Status s = DecodeInternalBody(req.Header("content-encoding"), *raw, &data);
   if (!s.ok()) return fail(400, "cannot decode request body: " + s.message());
-  std::vector<LogRow> rows;
-  Status parsed = cluster::ParseInsertRows(data, &rows);
+  std::unique_ptr<insert::RowWriter> writer = options.rows->NewWriter();
+  Status parsed = cluster::ParseInsertRows(data, [&](const RowView& row) { writer->Append(row); });
   // Rows before a malformed one are still stored (spec §2.4); the sender learns about the rest.
   uint64_t accepted = 0;
-  s = options.rows->Add(std::move(rows), &accepted);
+  s = writer->Commit(&accepted);
   Metrics::Global().Counter("vl_rows_ingested_total{type=\"internal\"}") += accepted;
   if (!s.ok()) {
     int code = s.code() == Status::Code::kUnavailable ? 503 : s.code() == Status::Code::kResourceExhausted ? 429 : 500;

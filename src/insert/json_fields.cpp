@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include <cstring>
 #include <string>
 
@@ -56,21 +58,26 @@ struct JsonFieldsParser::Impl {
   simdjson::ondemand::parser parser;
   std::string buf;   // padded copy of the input
   std::string name;  // flattened name of the current value
-  std::string minified;
+  ByteArena arena;   // nested names and minified values of the current object
 
-  void AppendMinified(std::string_view raw, std::vector<Field>* fields) {
-    minified.resize(raw.size());
+  // Top-level names point into simdjson's string buffer; built (nested) names get a copy.
+  std::string_view StableName(std::string_view key) {
+    return name.size() == key.size() ? key : arena.Copy(name);
+  }
+
+  void AppendMinified(std::string_view key, std::string_view raw, std::vector<FieldView>* fields) {
+    char* out = arena.Allocate(raw.size());
     size_t len = 0;
-    if (simdjson::minify(raw.data(), raw.size(), minified.data(), len) != simdjson::SUCCESS) {
-      fields->push_back(Field{name, std::string(TrimRightSpace(raw))});
+    if (simdjson::minify(raw.data(), raw.size(), out, len) != simdjson::SUCCESS) {
+      fields->push_back(FieldView{StableName(key), arena.Copy(TrimRightSpace(raw))});
       return;
     }
-    fields->push_back(Field{name, std::string(minified.data(), len)});
+    fields->push_back(FieldView{StableName(key), std::string_view(out, len)});
   }
 
   // Flattens `obj` (whose own name is `name`, empty at the top level). *overflow is set when a
   // produced name is longer than kMaxFieldNameLen and was not collapsed at a deeper level.
-  Status FlattenObject(simdjson::ondemand::object& obj, std::vector<Field>* fields, bool* overflow) {
+  Status FlattenObject(simdjson::ondemand::object& obj, std::vector<FieldView>* fields, bool* overflow) {
     using namespace simdjson;
     for (auto field_res : obj) {
       ondemand::field field;
@@ -99,7 +106,7 @@ struct JsonFieldsParser::Impl {
               std::string_view raw;
               if (auto e = sub.reset().error()) return JsonError(e);
               if (auto e = sub.raw_json().get(raw)) return JsonError(e);
-              AppendMinified(raw, fields);
+              AppendMinified(key, raw, fields);
             } else {
               *overflow = true;
             }
@@ -111,7 +118,7 @@ struct JsonFieldsParser::Impl {
           if (auto e = val.get_array().get(arr)) return JsonError(e);
           std::string_view raw;
           if (auto e = arr.raw_json().get(raw)) return JsonError(e);
-          AppendMinified(raw, fields);
+          AppendMinified(key, raw, fields);
           break;
         }
         case ondemand::json_type::number: {
@@ -119,19 +126,19 @@ struct JsonFieldsParser::Impl {
           if (!IsJsonNumber(raw)) {
             return Status::InvalidArgument("cannot parse JSON: invalid number " + std::string(raw.substr(0, 64)));
           }
-          fields->push_back(Field{name, std::string(raw)});
+          fields->push_back(FieldView{StableName(key), raw});
           break;
         }
         case ondemand::json_type::string: {
           std::string_view sv;
           if (auto e = val.get_string().get(sv)) return JsonError(e);
-          fields->push_back(Field{name, std::string(sv)});
+          fields->push_back(FieldView{StableName(key), sv});
           break;
         }
         case ondemand::json_type::boolean: {
           bool b = false;
           if (auto e = val.get_bool().get(b)) return JsonError(e);
-          fields->push_back(Field{name, b ? "true" : "false"});
+          fields->push_back(FieldView{StableName(key), b ? std::string_view("true") : std::string_view("false")});
           break;
         }
         case ondemand::json_type::null: {
@@ -152,7 +159,7 @@ struct JsonFieldsParser::Impl {
 JsonFieldsParser::JsonFieldsParser() : impl_(std::make_unique<Impl>()) {}
 JsonFieldsParser::~JsonFieldsParser() = default;
 
-Status JsonFieldsParser::Parse(std::string_view json, std::vector<Field>* fields) {
+Status JsonFieldsParser::Parse(std::string_view json, std::vector<FieldView>* fields) {
   using namespace simdjson;
   Impl& im = *impl_;
   const size_t need = json.size() + SIMDJSON_PADDING;
@@ -170,6 +177,7 @@ Status JsonFieldsParser::Parse(std::string_view json, std::vector<Field>* fields
   ondemand::object obj;
   if (auto e = doc.get_object().get(obj)) return JsonError(e);
   im.name.clear();
+  im.arena.Reset();
   bool overflow = false;
   Status st = im.FlattenObject(obj, fields, &overflow);
   if (!st.ok()) return st;

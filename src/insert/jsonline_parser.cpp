@@ -10,9 +10,8 @@
 
 namespace vl::insert {
 
-JsonLineParser::JsonLineParser(CommonParams params, JsonLineParserOptions opts)
-    : builder_(std::move(params), opts.row_options), opts_(opts) {
-}
+JsonLineParser::JsonLineParser(CommonParams params, RowWriter* sink, JsonLineParserOptions opts)
+    : builder_(std::move(params), opts.row_options), sink_(sink), opts_(opts) {}
 
 Status JsonLineParser::Feed(std::string_view chunk) {
   if (finished_) return Status::Internal("JsonLineParser::Feed called after Finish");
@@ -86,12 +85,11 @@ void JsonLineParser::ProcessLine(std::string_view line, int64_t now_ns) {
   fields_.clear();
   Status st = json_.Parse(line, &fields_);
   if (st.ok()) {
-    LogRow row;
+    RowView row;
     RowLimit limit = RowLimit::kNone;
-    st = builder_.Build(std::move(fields_), now_ns, &row, &limit);
-    fields_.clear();
+    st = builder_.Build(fields_, now_ns, &row, &limit);
     if (st.ok()) {
-      rows_.push_back(std::move(row));
+      sink_->Append(row);
       lines_ok_++;
       return;
     }
@@ -111,13 +109,6 @@ void JsonLineParser::AddError(std::string reason) {
   last_error_.line_number = line_no_;
   last_error_.reason = std::move(reason);
   if (errors_.size() < opts_.max_kept_errors) errors_.push_back(last_error_);
-}
-
-std::vector<LogRow> JsonLineParser::TakeRows() {
-  std::vector<LogRow> out;
-  out.swap(rows_);
-  if (!finished_) rows_.reserve(out.size());  // the next batch is likely as big: skip the regrowth
-  return out;
 }
 
 std::vector<LineError> JsonLineParser::TakeErrors() {

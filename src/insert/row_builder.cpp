@@ -1,8 +1,10 @@
 #include "vl/insert/row_builder.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "vl/common/time_util.h"
+#include "vl/common/varint.h"
 
 namespace vl::insert {
 
@@ -57,12 +59,48 @@ void Decolorize(std::string* s) {
 
 RowBuilder::RowBuilder(CommonParams params, RowBuilderOptions opts) : params_(std::move(params)), opts_(opts) {}
 
-Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* row, RowLimit* limit) const {
+const RowBuilder::StreamEntry& RowBuilder::StreamOf(const std::vector<FieldView>& fields) {
+  const CommonParams& p = params_;
+  const bool has_ignore = !p.ignore_fields.empty();
+  // Stream-field values in stream_fields order ("" = absent or ignored: empty values are not tags).
+  thread_local std::vector<std::pair<std::string_view, std::string_view>> labels;
+  labels.clear();
+  key_.clear();
+  for (const std::string& sf : p.stream_fields) {
+    std::string_view v;
+    if (!(has_ignore && p.IsIgnored(sf))) {
+      for (const FieldView& f : fields) {
+        if (f.name == sf) {
+          v = f.value;
+          break;
+        }
+      }
+    }
+    AppendLengthPrefixed(v, &key_);
+    if (!v.empty()) labels.emplace_back(sf, v);
+  }
+  auto it = streams_.find(key_);
+  if (it != streams_.end()) return it->second;
+  if (streams_.size() >= 4096) streams_.clear();  // many streams: bound the memory
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  StreamEntry e;
+  AppendVarint(labels.size(), &e.tags);
+  for (const auto& [n, v] : labels) {
+    AppendLengthPrefixed(n, &e.tags);
+    AppendLengthPrefixed(v, &e.tags);
+  }
+  e.id = StreamID::ComputeFromCanonical(p.tenant, e.tags);
+  return streams_.emplace(key_, std::move(e)).first->second;
+}
+
+Status RowBuilder::Build(std::vector<FieldView>& fields, int64_t now_ns, RowView* row, RowLimit* limit) {
   const CommonParams& p = params_;
   RowLimit unused;
   if (!limit) limit = &unused;
   *limit = RowLimit::kNone;
   row->tenant = p.tenant;
+  arena_.Reset();
 
   // Timestamp: the first time field present (even when empty) is used and removed.
   size_t time_idx = SIZE_MAX;
@@ -77,10 +115,10 @@ Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* ro
     if (time_idx != SIZE_MAX) break;
   }
   if (time_idx != SIZE_MAX) {
-    const Field& f = fields[time_idx];
+    const FieldView& f = fields[time_idx];
     if (!ParseIngestTimestamp(f.value, now_ns, &ts)) {
-      return Status::InvalidArgument("cannot parse timestamp field \"" + f.name + "\" value \"" + Snippet(f.value) +
-                                     "\": expecting RFC3339 or a Unix timestamp");
+      return Status::InvalidArgument("cannot parse timestamp field \"" + std::string(f.name) + "\" value \"" +
+                                     Snippet(f.value) + "\": expecting RFC3339 or a Unix timestamp");
     }
   }
   row->timestamp = ts;
@@ -104,20 +142,22 @@ Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* ro
   size_t w = 0;
   for (size_t i = 0; i < fields.size(); i++) {
     if (i == time_idx) continue;
-    Field& f = fields[i];
+    FieldView f = fields[i];
     if (f.value.empty()) continue;
     if (has_ignore && p.IsIgnored(f.name)) continue;
     if (i == msg_idx) {
-      f.name.assign("_msg");
+      f.name = "_msg";
     } else {
-      if (f.name.empty()) f.name.assign("_msg");
+      if (f.name.empty()) f.name = "_msg";
       if (f.name.size() <= 10 && IsReservedName(f.name)) continue;
       if (msg_idx != SIZE_MAX && f.name == "_msg") continue;  // replaced by the renamed field
       if (has_extra && p.IsExtraField(f.name)) continue;
     }
-    if (has_decolorize && p.IsDecolorized(f.name)) {
-      Decolorize(&f.value);
-      if (f.value.empty()) continue;
+    if (has_decolorize && p.IsDecolorized(f.name) && f.value.find('\x1b') != std::string_view::npos) {
+      std::string plain(f.value);
+      Decolorize(&plain);
+      if (plain.empty()) continue;
+      f.value = arena_.Copy(plain);
     }
     if (f.name.size() > opts_.max_field_name_len) {
       *limit = RowLimit::kTooLongFieldName;
@@ -125,16 +165,15 @@ Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* ro
                                      std::to_string(opts_.max_field_name_len) + " bytes");
     }
     if (!has_msg && f.name == "_msg") has_msg = true;
-    if (w != i) fields[w] = std::move(f);
-    w++;
+    fields[w++] = f;
   }
   fields.resize(w);
   for (const auto& ef : p.extra_fields) {
     if (ef.value.empty()) continue;
-    fields.push_back(ef);
+    fields.push_back(FieldView{ef.name, ef.value});
     if (ef.name == "_msg") has_msg = true;
   }
-  if (!has_msg) fields.push_back(Field{"_msg", std::string(kDefaultMsgValue)});
+  if (!has_msg) fields.push_back(FieldView{"_msg", kDefaultMsgValue});
   if (fields.size() > opts_.max_fields) {
     *limit = RowLimit::kTooManyFields;
     return Status::InvalidArgument("too many fields: " + std::to_string(fields.size()) + " > " +
@@ -149,50 +188,10 @@ Status RowBuilder::Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* ro
                                    std::to_string(opts_.max_row_bytes) + " bytes");
   }
 
-  // Stream-field values in stream_fields order ("" = absent or ignored: Add() skips empty values).
-  const size_t nsf = p.stream_fields.size();
-  bool same = has_last_ && last_values_.size() == nsf;
-  if (same) {
-    for (size_t k = 0; k < nsf && same; k++) {
-      const std::string& sf = p.stream_fields[k];
-      std::string_view v;
-      if (!(has_ignore && p.IsIgnored(sf))) {
-        for (const auto& f : fields) {
-          if (f.name == sf) {
-            v = f.value;
-            break;
-          }
-        }
-      }
-      same = v == last_values_[k];
-    }
-  }
-  if (!same) {
-    last_values_.assign(nsf, std::string());
-    last_tags_ = StreamTags();
-    for (size_t k = 0; k < nsf; k++) {
-      const std::string& sf = p.stream_fields[k];
-      if (has_ignore && p.IsIgnored(sf)) continue;
-      for (const auto& f : fields) {
-        if (f.name == sf) {
-          last_values_[k] = f.value;
-          last_tags_.Add(f.name, f.value);
-          break;
-        }
-      }
-    }
-    last_tags_.Canonicalize();
-    last_id_ = StreamID::Compute(p.tenant, last_tags_);
-    has_last_ = true;
-  }
-  row->stream_tags = last_tags_;
-  row->stream_id = last_id_;
-  // An exactly sized copy (elements moved): `fields` keeps its capacity for the caller's next
-  // entry, and no per-entry allocation is big enough to make malloc consolidate its fastbins.
-  row->fields.clear();
-  row->fields.reserve(fields.size());
-  for (Field& f : fields) row->fields.push_back(std::move(f));
-  fields.clear();
+  const StreamEntry& stream = StreamOf(fields);
+  row->stream_tags = stream.tags;
+  row->stream_id = stream.id;
+  row->fields = fields;
   return Status::OK();
 }
 

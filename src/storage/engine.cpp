@@ -146,7 +146,25 @@ void StorageEngine::LogRejected(const char* what, int64_t ts) {
                what, opts_.retention_ns / kNanosPerDay, opts_.future_retention_ns / kNanosPerDay);
 }
 
+IngestBatch StorageEngine::NewBatch() {
+  const int64_t now = WallNanos();
+  int64_t max_ts;
+  if (__builtin_mul_overflow(MaxDay(now) + 1, kNanosPerDay, &max_ts)) max_ts = INT64_MAX;
+  else max_ts -= 1;
+  int64_t min_ts;
+  if (__builtin_mul_overflow(MinDay(now), kNanosPerDay, &min_ts)) min_ts = INT64_MIN;
+  return IngestBatch(min_ts, max_ts, payload_pool_.Take());
+}
+
 Status StorageEngine::Add(std::vector<LogRow> rows, AddResult* result) {
+  IngestBatch batch = NewBatch();
+  std::string tags;
+  std::vector<FieldView> fields;
+  for (const LogRow& r : rows) batch.Append(ViewOf(r, &tags, &fields));
+  return AddBatch(std::move(batch), result);
+}
+
+Status StorageEngine::AddBatch(IngestBatch batch, AddResult* result) {
   AddResult local;
   if (!result) result = &local;
   *result = AddResult();
@@ -157,37 +175,18 @@ Status StorageEngine::Add(std::vector<LogRow> rows, AddResult* result) {
         "storage is read-only: free disk space at -storageDataPath=" + opts_.data_path + " is " +
         std::to_string(free_disk_bytes_.load()) + " bytes, below -storage.minFreeDiskSpaceBytes=" +
         std::to_string(opts_.min_free_disk_space_bytes));
-  int64_t now = WallNanos();
-  int64_t min_day = MinDay(now), max_day = MaxDay(now);
-  size_t keep = 0;
-  for (size_t i = 0; i < rows.size(); i++) {
-    int64_t day = DayOf(rows[i].timestamp);
-    if (day < min_day) {
-      result->rows_too_old++;
-      LogRejected("too old", rows[i].timestamp);
-      continue;
-    }
-    if (day > max_day) {
-      result->rows_too_new++;
-      LogRejected("too far in the future", rows[i].timestamp);
-      continue;
-    }
-    LogRow& r = rows[i];
-    if (r.stream_id.hi == 0 && r.stream_id.lo == 0) r.stream_id = StreamID::Compute(r.tenant, r.stream_tags);
-    r.stream_id.tenant = r.tenant;
-    if (keep != i) rows[keep] = std::move(r);
-    keep++;
+  result->rows_too_old = batch.too_old();
+  result->rows_too_new = batch.too_new();
+  if (batch.too_old() + batch.too_new() > 0) {
+    LogRejected(batch.last_rejected_ts() < WallNanos() ? "too old" : "too far in the future",
+                batch.last_rejected_ts());
   }
-  rows.resize(keep);
   rows_too_old_ += result->rows_too_old;
   rows_too_new_ += result->rows_too_new;
-  if (rows.empty()) return Status::OK();
+  const uint64_t n = batch.rows();
+  if (n == 0) return Status::OK();
   VL_RETURN_IF_ERROR(WaitForRoom());
-  std::string payload = payload_pool_.Take();
-  EncodeRows(rows, &payload);
-  const size_t n = rows.size();
-  // The memtable keeps the compact payload: free the LogRows before waiting for the fsync.
-  std::vector<LogRow>().swap(rows);
+  std::string payload = batch.TakePayload();
   uint64_t lsn;
   {
     std::lock_guard<std::mutex> lk(ingest_mu_);

@@ -14,108 +14,17 @@
 #include <cstring>
 
 #include "vl/storage/format.h"
+#include "vl/storage/ingest_batch.h"
 #include "vl/storage/row_batch.h"
 
 namespace vl::storage {
 
-namespace {
-
-size_t VarintLen(uint64_t v) {
-  size_t n = 1;
-  for (; v >= 0x80; v >>= 7) n++;
-  return n;
-}
-
-char* WriteVarint(char* p, uint64_t v) {
-  for (; v >= 0x80; v >>= 7) *p++ = static_cast<char>((v & 0x7f) | 0x80);
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-char* WriteString(char* p, std::string_view s) {
-  p = WriteVarint(p, s.size());
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-
-uint64_t Zigzag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-
-}  // namespace
-
 void EncodeRows(const std::vector<LogRow>& rows, std::string* out) {
-  // Runs for every ingested row and the payload then stays in the memtable until flushed:
-  // compute the exact size, reserve once, write rows into a small cache-resident scratch buffer
-  // and append it in pieces (one pass over the payload's memory; resize() zero-filled it first).
-  // Tags are marshalled once per distinct stream of the request (a few, usually).
-  std::vector<std::pair<const LogRow*, std::string>> tags;
-  std::vector<uint32_t> tags_of(rows.size());
-  std::vector<size_t> row_size(rows.size());
-  size_t size = VarintLen(rows.size());
-  for (size_t i = 0; i < rows.size(); i++) {
-    const LogRow& r = rows[i];
-    size_t t = tags.size();
-    for (size_t k = 0; k < tags.size(); k++) {
-      const LogRow& o = *tags[k].first;
-      if (o.stream_id.hi == r.stream_id.hi && o.stream_id.lo == r.stream_id.lo &&
-          o.stream_tags == r.stream_tags) {
-        t = k;
-        break;
-      }
-    }
-    if (t == tags.size()) {
-      if (tags.size() < 64) {
-        tags.emplace_back(&r, r.stream_tags.MarshalCanonical());
-      } else {  // many streams: keep the scan short, marshal into the last slot
-        t = tags.size() - 1;
-        tags[t] = {&r, r.stream_tags.MarshalCanonical()};
-      }
-    }
-    tags_of[i] = static_cast<uint32_t>(t);
-    size_t n = VarintLen(r.tenant.account_id) + VarintLen(r.tenant.project_id) +
-               VarintLen(Zigzag(r.timestamp)) + 16 + VarintLen(tags[t].second.size()) +
-               tags[t].second.size() + VarintLen(r.fields.size());
-    for (const auto& f : r.fields)
-      n += VarintLen(f.name.size()) + f.name.size() + VarintLen(f.value.size()) + f.value.size();
-    row_size[i] = n;
-    size += n;
-  }
-  // With more than 64 streams the last slot is reused, so marshal again while writing.
-  const bool reuse_last = tags.size() == 64;
-  out->reserve(out->size() + size);
-  thread_local std::vector<char> scratch(64 * 1024);
-  char* p = scratch.data();
-  p = WriteVarint(p, rows.size());
-  for (size_t i = 0; i < rows.size(); i++) {
-    if (row_size[i] > static_cast<size_t>(scratch.data() + scratch.size() - p)) {
-      out->append(scratch.data(), p - scratch.data());
-      p = scratch.data();
-      if (row_size[i] > scratch.size()) {  // a huge row: grow the scratch for it
-        scratch.resize(row_size[i]);
-        p = scratch.data();
-      }
-    }
-    const LogRow& r = rows[i];
-    p = WriteVarint(p, r.tenant.account_id);
-    p = WriteVarint(p, r.tenant.project_id);
-    p = WriteVarint(p, Zigzag(r.timestamp));
-    std::memcpy(p, &r.stream_id.hi, 8);  // little-endian, as PutFixed64
-    std::memcpy(p + 8, &r.stream_id.lo, 8);
-    p += 16;
-    if (reuse_last && tags_of[i] == 63) p = WriteString(p, r.stream_tags.MarshalCanonical());
-    else p = WriteString(p, tags[tags_of[i]].second);
-    p = WriteVarint(p, r.fields.size());
-    for (const auto& f : r.fields) {
-      p = WriteString(p, f.name);
-      p = WriteString(p, f.value);
-    }
-  }
-  out->append(scratch.data(), p - scratch.data());
-  if (scratch.size() > (1u << 20)) {  // do not keep a huge row's scratch per thread
-    scratch.resize(64 * 1024);
-    scratch.shrink_to_fit();
-  }
+  IngestBatch batch(INT64_MIN, INT64_MAX, std::move(*out));
+  std::string tags;
+  std::vector<FieldView> fields;
+  for (const LogRow& r : rows) batch.Append(ViewOf(r, &tags, &fields));
+  *out = batch.TakePayload();
 }
 
 bool DecodeRows(std::string_view data, std::vector<LogRow>* rows) {

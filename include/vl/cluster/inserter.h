@@ -1,7 +1,8 @@
 // vlinsert: ships parsed rows to storage nodes over /internal/insert.
 //
 // Placement: a stream's first 1000 rows go to node hash(stream) % N (small streams stay together),
-// later rows rotate over all nodes (big streams spread so queries parallelise). A node whose send
+// later rows rotate over all nodes (big streams spread so queries parallelise). Rows are counted
+// in 65536 slots by stream hash: streams sharing a slot share its count. A node whose send
 // fails is marked unavailable and probed in the background every second; its batch goes to the
 // next healthy node. Add() returns OK only once every row was acknowledged by some node, which
 // stored it in its write-ahead log first, so a 200 to the client means the rows are durable.
@@ -13,7 +14,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "vl/cluster/http_client.h"
@@ -35,12 +35,14 @@ class Inserter : public insert::RowStore {
   explicit Inserter(InserterOptions options);
   ~Inserter() override;
 
-  Status Add(std::vector<LogRow> rows, uint64_t* accepted) override;
+  // Rows appended to a writer are encoded straight into per-node batches; Commit() ships them.
+  std::unique_ptr<insert::RowWriter> NewWriter() override;
 
   size_t nodes() const { return nodes_.size(); }
   bool available(size_t node) const { return nodes_[node]->available.load(); }
 
  private:
+  class Writer;
   struct Node {
     std::unique_ptr<HttpClient> client;
     std::atomic<bool> available{true};
@@ -48,19 +50,31 @@ class Inserter : public insert::RowStore {
     std::condition_variable cv;
     int in_flight = 0;
   };
+  // Per-node request bodies of one writer, recycled between requests (they are megabytes).
+  struct Bodies {
+    std::vector<std::string> plain;
+    std::vector<std::string> compressed;
+    std::vector<uint64_t> rows;
+  };
 
-  // The node of every row (see Placement above), under one lock.
-  void PickNodes(const std::vector<LogRow>& rows, std::vector<uint32_t>* picks);
+  // The node for the next row of the stream with this hash (see Placement above).
+  uint32_t PickNode(uint64_t stream_hash);
+  // Compresses and delivers the non-empty bodies in parallel; OK once all are acknowledged.
+  Status Ship(Bodies& bodies, uint64_t* accepted);
   Status SendTo(size_t node, const std::string& body);
   // Tries `preferred`, then every other node; marks failing nodes unavailable.
   Status Deliver(size_t preferred, const std::string& body);
   void ProbeLoop();
+  std::unique_ptr<Bodies> TakeBodies();
+  void ReturnBodies(std::unique_ptr<Bodies> bodies);
 
   InserterOptions options_;
   std::vector<std::unique_ptr<Node>> nodes_;
-  std::mutex streams_mu_;
-  std::unordered_map<uint64_t, uint64_t> stream_rows_;
+  static constexpr size_t kStreamSlots = 65536;
+  std::unique_ptr<std::atomic<uint32_t>[]> stream_rows_;
   std::atomic<uint64_t> next_spread_{0};
+  std::mutex bodies_mu_;
+  std::vector<std::unique_ptr<Bodies>> free_bodies_;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;

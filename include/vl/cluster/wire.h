@@ -10,11 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "vl/common/log_row.h"
+#include "vl/common/row_view.h"
 #include "vl/common/status.h"
 #include "vl/logsql/result.h"
 
@@ -24,12 +25,11 @@ inline constexpr std::string_view kProtocolVersion = "v1";
 inline constexpr uint64_t kErrorFrame = ~uint64_t{0};
 inline constexpr size_t kMaxFieldsPerRow = 2000;
 
-void AppendInsertRow(const LogRow& row, std::string* out);
-// Same, with the row's canonical stream tags already marshaled (rows of one stream share them).
-void AppendInsertRow(const LogRow& row, std::string_view canonical_tags, std::string* out);
-// Appends the decoded rows (stream ids recomputed from tags + tenant); InvalidArgument on the
-// first malformed row, keeping the rows before it.
-Status ParseInsertRows(std::string_view data, std::vector<LogRow>* out);
+void AppendInsertRow(const RowView& row, std::string* out);
+// Calls fn(const RowView&) for each row in order (stream ids recomputed from tags + tenant;
+// the views are valid during the call). InvalidArgument on the first malformed row, after the
+// rows before it were visited.
+Status ParseInsertRows(std::string_view data, const std::function<void(const RowView&)>& fn);
 
 void AppendDataBlock(const logsql::ResultBlock& block, std::string* out);
 Status ParseDataBlocks(std::string_view data, std::vector<logsql::ResultBlock>* out);

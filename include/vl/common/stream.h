@@ -33,6 +33,8 @@ class StreamTags {
   // varuint count + (varuint len + name, varuint len + value) per label.
   std::string MarshalCanonical() const;
   static bool UnmarshalCanonical(std::string_view data, StreamTags* out);
+  // True when `data` is well-formed MarshalCanonical output (what UnmarshalCanonical accepts).
+  static bool IsValidCanonical(std::string_view data);
   // `{name="value",...}` with Go-style quoted values; `{}` when there are no labels.
   std::string ToString() const;
 
@@ -52,6 +54,8 @@ struct StreamID {
   bool operator==(const StreamID&) const = default;
 
   static StreamID Compute(TenantID tenant, const StreamTags& tags);
+  // The same id from the tags' MarshalCanonical bytes.
+  static StreamID ComputeFromCanonical(TenantID tenant, std::string_view canonical);
   // 48 lowercase hex chars: 16 for the tenant, 32 for the hash.
   std::string ToString() const;
   static bool Parse(std::string_view hex48, StreamID* out);

@@ -46,7 +46,7 @@ void HandleInternalSelectQuery(const RouterOptions& options, Request& req, BodyR
 class LocalRowStore : public insert::RowStore {
  public:
   explicit LocalRowStore(Storage* storage) : storage_(storage) {}
-  Status Add(std::vector<LogRow> rows, uint64_t* accepted) override;
+  std::unique_ptr<insert::RowWriter> NewWriter() override;
 
  private:
   Storage* storage_;

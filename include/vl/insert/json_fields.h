@@ -5,7 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "vl/common/log_row.h"
+#include "vl/common/byte_arena.h"
+#include "vl/common/row_view.h"
 #include "vl/common/status.h"
 
 namespace vl::insert {
@@ -22,7 +23,8 @@ class JsonFieldsParser {
   JsonFieldsParser& operator=(const JsonFieldsParser&) = delete;
 
   // Appends the fields of the object in `json` to *fields (which the caller usually clears).
-  Status Parse(std::string_view json, std::vector<Field>* fields);
+  // The views point into this parser's buffers: valid until the next Parse().
+  Status Parse(std::string_view json, std::vector<FieldView>* fields);
 
  private:
   struct Impl;

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "vl/common/log_row.h"
 #include "vl/common/status.h"
 #include "vl/insert/common_params.h"
 #include "vl/insert/json_fields.h"
 #include "vl/insert/row_builder.h"
+#include "vl/insert/row_store.h"
 
 namespace vl::insert {
 
@@ -28,17 +28,14 @@ struct JsonLineParserOptions {
 
 class JsonLineParser {
  public:
-  explicit JsonLineParser(CommonParams params, JsonLineParserOptions opts = {});
+  // Rows go to `sink`, which must outlive the parser.
+  JsonLineParser(CommonParams params, RowWriter* sink, JsonLineParserOptions opts = {});
 
-  // Feeds the next piece of the (decoded) body. Complete lines are parsed right away; rows go
-  // to the batch returned by TakeRows(). Bad lines are recorded, never returned as an error.
+  // Feeds the next piece of the (decoded) body. Complete lines are parsed right away and their
+  // rows appended to the sink. Bad lines are recorded, never returned as an error.
   Status Feed(std::string_view chunk);
   // Parses the last line when the body does not end with '\n'. Feed() must not follow.
   Status Finish();
-
-  // Moves out the rows parsed so far; call as often as needed to bound memory.
-  std::vector<LogRow> TakeRows();
-  size_t pending_rows() const { return rows_.size(); }
   // Moves out the kept line errors (at most max_kept_errors since the last call).
   std::vector<LineError> TakeErrors();
   // The most recent line error ("" reason and line 0 when none).
@@ -55,10 +52,10 @@ class JsonLineParser {
   void AddError(std::string reason);
 
   RowBuilder builder_;
+  RowWriter* sink_;
   JsonLineParserOptions opts_;
   JsonFieldsParser json_;
-  std::vector<Field> fields_;
-  std::vector<LogRow> rows_;
+  std::vector<FieldView> fields_;
   std::vector<LineError> errors_;
   LineError last_error_;
   std::string pending_;    // start of the current incomplete line

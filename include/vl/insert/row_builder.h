@@ -6,7 +6,11 @@
 #include <string_view>
 #include <vector>
 
-#include "vl/common/log_row.h"
+#include <string>
+#include <unordered_map>
+
+#include "vl/common/byte_arena.h"
+#include "vl/common/row_view.h"
 #include "vl/common/status.h"
 #include "vl/insert/common_params.h"
 
@@ -33,26 +37,32 @@ class RowBuilder {
  public:
   explicit RowBuilder(CommonParams params, RowBuilderOptions opts = {});
 
-  // Builds `*row` from `fields` (consumed). Steps: timestamp from the first present
-  // time_fields entry (removed; "", "0", "-" → now_ns; unparsable → InvalidArgument), empty
-  // name → `_msg`, ignore_fields, extra_fields (win over same-named fields), _msg_field rename,
-  // decolorize, empty values dropped, `_time`/`_stream`/`_stream_id` dropped, default _msg,
-  // stream tags from stream_fields, StreamID. On error *row is unspecified and, when the entry
-  // broke one of the limits of RowBuilderOptions, `*limit` (if given) names it.
-  Status Build(std::vector<Field>&& fields, int64_t now_ns, LogRow* row, RowLimit* limit = nullptr) const;
+  // Builds `*row` from `fields` (rewritten in place; *row's fields view it). Steps: timestamp
+  // from the first present time_fields entry (removed; "", "0", "-" → now_ns; unparsable →
+  // InvalidArgument), empty name → `_msg`, ignore_fields, extra_fields (win over same-named
+  // fields), _msg_field rename, decolorize, empty values dropped, `_time`/`_stream`/`_stream_id`
+  // dropped, default _msg, stream tags from stream_fields, StreamID. The row's views stay valid
+  // until the next Build() and while `fields`' bytes live. On error *row is unspecified and,
+  // when the entry broke one of the limits of RowBuilderOptions, `*limit` (if given) names it.
+  Status Build(std::vector<FieldView>& fields, int64_t now_ns, RowView* row, RowLimit* limit = nullptr);
 
   const CommonParams& params() const { return params_; }
 
  private:
+  // The canonical tags and id of the stream whose stream-field values are `key`.
+  struct StreamEntry {
+    std::string tags;
+    StreamID id;
+  };
+  const StreamEntry& StreamOf(const std::vector<FieldView>& fields);
+
   CommonParams params_;
   RowBuilderOptions opts_;
-  // Entries of one request mostly repeat a few streams: the last stream's raw stream-field
-  // values (in stream_fields order, "" when absent) with its canonical tags and id, so a repeat
-  // skips building, sorting and hashing the tags. Not thread-safe (one builder per parser).
-  mutable std::vector<std::string> last_values_;
-  mutable StreamTags last_tags_;
-  mutable StreamID last_id_;
-  mutable bool has_last_ = false;
+  ByteArena arena_;  // decolorized values of the current entry
+  // Entries of one request repeat a few streams: their tags are marshaled and hashed once.
+  // Keyed by the stream-field values (length-prefixed, in stream_fields order).
+  std::unordered_map<std::string, StreamEntry> streams_;
+  std::string key_;
 };
 
 // Removes ANSI escape sequences (CSI `ESC [ ... final`, OSC, two-byte ESC x) from `s` in place.

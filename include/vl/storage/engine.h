@@ -26,6 +26,8 @@ class StorageEngine : public Storage {
   Status Init();
 
   Status Add(std::vector<LogRow> rows, AddResult* result) override;
+  IngestBatch NewBatch() override;
+  Status AddBatch(IngestBatch batch, AddResult* result) override;
   Status ForceFlush() override;
   void ForceMerge(const std::string& partition_prefix) override;
   Status Close() override;

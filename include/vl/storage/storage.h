@@ -14,6 +14,7 @@
 #include "vl/common/log_row.h"
 #include "vl/common/status.h"
 #include "vl/storage/block.h"
+#include "vl/storage/ingest_batch.h"
 
 namespace vl {
 
@@ -78,6 +79,10 @@ class Storage : public Searchable {
   // Stores the rows durably. Thread-safe; concurrent callers share one fsync.
   // ResourceExhausted while the storage is read-only (low disk space): nothing was stored.
   virtual Status Add(std::vector<LogRow> rows, AddResult* result) = 0;
+  // The ingestion path: an empty batch carrying the retention window of now, filled by one
+  // thread, then stored durably by AddBatch (same contract as Add).
+  virtual storage::IngestBatch NewBatch() = 0;
+  virtual Status AddBatch(storage::IngestBatch batch, AddResult* result) = 0;
   // True while free disk space is below -storage.minFreeDiskSpaceBytes; inserts are refused
   // (HTTP 429) until a later check (every second) sees enough space again.
   virtual bool IsReadOnly() const = 0;

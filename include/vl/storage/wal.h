@@ -1,5 +1,5 @@
 // Write-ahead log with group commit: `<dir>/<16-digit seq>.log` segments of checksummed records.
-// Record = u32 payload length + u32 XXH32(payload) + payload (EncodeRows).
+// Record = u32 payload length + u32 XXH32(payload) + payload (ingest_batch.h format).
 #pragma once
 
 #include <condition_variable>
@@ -17,6 +17,7 @@
 
 namespace vl::storage {
 
+// The rows as one payload (ingest_batch.h format) in *out, whose capacity is reused.
 void EncodeRows(const std::vector<LogRow>& rows, std::string* out);
 bool DecodeRows(std::string_view data, std::vector<LogRow>* rows);
 

@@ -20,12 +20,22 @@ LogRow MakeRow(uint32_t account, int64_t ts, std::string msg) {
   return r;
 }
 
+void Append(const LogRow& row, std::string* body) {
+  std::string tags;
+  std::vector<FieldView> fields;
+  AppendInsertRow(ViewOf(row, &tags, &fields), body);
+}
+
+Status Parse(std::string_view body, std::vector<LogRow>* rows) {
+  return ParseInsertRows(body, [&](const RowView& row) { rows->push_back(ToLogRow(row)); });
+}
+
 TEST(InsertRows, RoundTrip) {
   std::string body;
-  AppendInsertRow(MakeRow(1, 123, "hello"), &body);
-  AppendInsertRow(MakeRow(2, -5, "world"), &body);
+  Append(MakeRow(1, 123, "hello"), &body);
+  Append(MakeRow(2, -5, "world"), &body);
   std::vector<LogRow> rows;
-  ASSERT_TRUE(ParseInsertRows(body, &rows).ok());
+  ASSERT_TRUE(Parse(body, &rows).ok());
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].tenant.account_id, 1u);
   EXPECT_EQ(rows[0].tenant.project_id, 7u);
@@ -39,7 +49,7 @@ TEST(InsertRows, RoundTrip) {
 
 TEST(InsertRows, MsgTravelsWithEmptyName) {
   std::string body;
-  AppendInsertRow(MakeRow(0, 1, "m"), &body);
+  Append(MakeRow(0, 1, "m"), &body);
   // tenant 8 bytes, tags, ts 8, count 1 byte, then the first name length must be 0.
   std::string tags = MakeRow(0, 1, "m").stream_tags.MarshalCanonical();
   EXPECT_EQ(body[8 + 1 + tags.size() + 8 + 1], '\0');
@@ -47,12 +57,12 @@ TEST(InsertRows, MsgTravelsWithEmptyName) {
 
 TEST(InsertRows, TruncatedKeepsEarlierRows) {
   std::string body;
-  AppendInsertRow(MakeRow(1, 1, "a"), &body);
+  Append(MakeRow(1, 1, "a"), &body);
   std::string second;
-  AppendInsertRow(MakeRow(1, 2, "b"), &second);
+  Append(MakeRow(1, 2, "b"), &second);
   body += second.substr(0, second.size() - 3);
   std::vector<LogRow> rows;
-  Status s = ParseInsertRows(body, &rows);
+  Status s = Parse(body, &rows);
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(rows.size(), 1u);
 }

@@ -9,7 +9,7 @@ namespace vl::insert {
 namespace {
 
 std::vector<std::pair<std::string, std::string>> ParseOk(JsonFieldsParser& p, std::string_view json) {
-  std::vector<Field> fields;
+  std::vector<FieldView> fields;
   Status st = p.Parse(json, &fields);
   EXPECT_TRUE(st.ok()) << json << ": " << st.ToString();
   std::vector<std::pair<std::string, std::string>> out;
@@ -52,7 +52,7 @@ TEST(JsonFields, Errors) {
   for (std::string_view bad : {"", "[1,2]", "123", "\"str\"", "null", "{", R"({"a":1)", R"({"a":1,})", R"({"a":})",
                                R"({"a":tru})", R"({"a":nul})", R"({"a":01})", R"({"a":1.})", R"({a:1})",
                                R"({"a":"\x"})", R"({"a":1} x)", R"({"a":1}{"b":2})", R"({"a" 1})", "{\"a\":\"\xff\"}"}) {
-    std::vector<Field> fields;
+    std::vector<FieldView> fields;
     Status st = p.Parse(bad, &fields);
     EXPECT_FALSE(st.ok()) << bad;
     EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << bad;

@@ -13,11 +13,11 @@ namespace {
 using testing::Get;
 using testing::ParamsFromArgs;
 
-std::vector<LogRow> ParseAll(JsonLineParser& p, std::string_view body, size_t chunk = 0) {
+std::vector<LogRow> ParseAll(JsonLineParser& p, testing::CollectingWriter& w, std::string_view body, size_t chunk = 0) {
   if (chunk == 0) chunk = body.size() + 1;
   for (size_t off = 0; off < body.size(); off += chunk) EXPECT_TRUE(p.Feed(body.substr(off, chunk)).ok());
   EXPECT_TRUE(p.Finish().ok());
-  return p.TakeRows();
+  return w.Take();
 }
 
 TEST(JsonLineParser, Basic) {
@@ -27,8 +27,9 @@ TEST(JsonLineParser, Basic) {
       "   \n"
       "{\"_msg\":\"world\",\"n\":1.50,\"arr\":[1,2],\"ok\":true,\"nil\":null}";
   for (size_t chunk : {0, 1, 2, 3, 7, 64}) {
-    JsonLineParser p(CommonParams{});
-    auto rows = ParseAll(p, body, chunk);
+    testing::CollectingWriter w;
+    JsonLineParser p(CommonParams{}, &w);
+    auto rows = ParseAll(p, w, body, chunk);
     ASSERT_EQ(rows.size(), 2u) << chunk;
     EXPECT_EQ(Get(rows[0], "_msg"), "hello");
     EXPECT_EQ(rows[0].timestamp, 1735787045LL * kNanosPerSecond);
@@ -44,9 +45,10 @@ TEST(JsonLineParser, Basic) {
 }
 
 TEST(JsonLineParser, MissingTimeIsNow) {
-  JsonLineParser p(CommonParams{});
+  testing::CollectingWriter w;
+  JsonLineParser p(CommonParams{}, &w);
   int64_t before = NowNanos();
-  auto rows = ParseAll(p, "{\"_msg\":\"x\"}\n");
+  auto rows = ParseAll(p, w, "{\"_msg\":\"x\"}\n");
   int64_t after = NowNanos();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_GE(rows[0].timestamp, before);
@@ -54,8 +56,9 @@ TEST(JsonLineParser, MissingTimeIsNow) {
 }
 
 TEST(JsonLineParser, BadLineInTheMiddle) {
-  JsonLineParser p(ParamsFromArgs({{"_msg_field", "message"}}));
-  auto rows = ParseAll(p,
+  testing::CollectingWriter w;
+  JsonLineParser p(ParamsFromArgs({{"_msg_field", "message"}}), &w);
+  auto rows = ParseAll(p, w,
                        "{\"message\":\"one\"}\n"
                        "{\"message\":\"two\"\n"  // unterminated object
                        "[1,2,3]\n"
@@ -81,9 +84,10 @@ TEST(JsonLineParser, BadLineInTheMiddle) {
 TEST(JsonLineParser, EntriesOverLimitsAreDropped) {
   JsonLineParserOptions opts;
   opts.row_options.max_fields = 3;
-  JsonLineParser p(CommonParams{}, opts);
+  testing::CollectingWriter w;
+  JsonLineParser p(CommonParams{}, &w, opts);
   std::string long_name(200, 'k');
-  auto rows = ParseAll(p,
+  auto rows = ParseAll(p, w,
                        "{\"_msg\":\"one\"}\n"
                        "{\"_msg\":\"x\",\"a\":1,\"b\":2,\"c\":3}\n"
                        "{\"_msg\":\"two\"}\n"
@@ -105,8 +109,9 @@ TEST(JsonLineParser, TooLongLineSkipped) {
   ASSERT_EQ(exact.size(), 64u);
   const std::string body = "{\"_msg\":\"a\"}\n" + long_line + "\n" + exact + "\r\n{\"_msg\":\"b\"}\n" + long_line;
   for (size_t chunk : {0, 1, 5, 30, 100}) {
-    JsonLineParser p(CommonParams{}, opts);
-    auto rows = ParseAll(p, body, chunk);
+    testing::CollectingWriter w;
+    JsonLineParser p(CommonParams{}, &w, opts);
+    auto rows = ParseAll(p, w, body, chunk);
     ASSERT_EQ(rows.size(), 3u) << chunk;
     EXPECT_EQ(Get(rows[0], "_msg"), "a");
     EXPECT_EQ(Get(rows[1], "_msg"), std::string(53, 'y'));
@@ -119,15 +124,17 @@ TEST(JsonLineParser, TooLongLineSkipped) {
 TEST(JsonLineParser, LineNumbersAfterSkippedLines) {
   JsonLineParserOptions opts;
   opts.max_line_size = 16;
-  JsonLineParser p(CommonParams{}, opts);
-  ParseAll(p, "{\"_msg\":\"a very long line indeed\"}\n\nnot json\n", 4);
+  testing::CollectingWriter w;
+  JsonLineParser p(CommonParams{}, &w, opts);
+  ParseAll(p, w, "{\"_msg\":\"a very long line indeed\"}\n\nnot json\n", 4);
   auto errors = p.TakeErrors();
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].line_number, 3u);
 }
 
 TEST(JsonLineParser, StreamFieldsAndDrainInBatches) {
-  JsonLineParser p(ParamsFromArgs({{"_stream_fields", "app"}}));
+  testing::CollectingWriter w;
+  JsonLineParser p(ParamsFromArgs({{"_stream_fields", "app"}}), &w);
   std::string body;
   for (int i = 0; i < 1000; i++) {
     body += "{\"app\":\"app" + std::to_string(i % 3) + "\",\"_msg\":\"m" + std::to_string(i) + "\",\"_time\":" +
@@ -137,13 +144,13 @@ TEST(JsonLineParser, StreamFieldsAndDrainInBatches) {
   std::vector<LogRow> all;
   for (size_t off = 0; off < body.size(); off += 4096) {
     ASSERT_TRUE(p.Feed(std::string_view(body).substr(off, 4096)).ok());
-    auto rows = p.TakeRows();
+    auto rows = w.Take();
     total += rows.size();
     for (auto& r : rows) all.push_back(std::move(r));
-    EXPECT_EQ(p.pending_rows(), 0u);
+    EXPECT_EQ(w.pending_rows(), 0u);
   }
   ASSERT_TRUE(p.Finish().ok());
-  total += p.TakeRows().size();
+  total += w.Take().size();
   EXPECT_EQ(total, 1000u);
   ASSERT_EQ(all.size(), 1000u);
   EXPECT_EQ(all[0].stream_id, all[3].stream_id);
@@ -153,8 +160,9 @@ TEST(JsonLineParser, StreamFieldsAndDrainInBatches) {
 }
 
 TEST(JsonLineParser, UnicodeBody) {
-  JsonLineParser p(CommonParams{});
-  auto rows = ParseAll(p, "{\"_msg\":\"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xE4\xB8\x96\xE7\x95\x8C \xF0\x9F\x9A\x80\"}\n", 3);
+  testing::CollectingWriter w;
+  JsonLineParser p(CommonParams{}, &w);
+  auto rows = ParseAll(p, w, "{\"_msg\":\"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xE4\xB8\x96\xE7\x95\x8C \xF0\x9F\x9A\x80\"}\n", 3);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(Get(rows[0], "_msg"), "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xE4\xB8\x96\xE7\x95\x8C \xF0\x9F\x9A\x80");
 }

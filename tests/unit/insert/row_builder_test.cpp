@@ -17,7 +17,7 @@ constexpr int64_t kNow = 1700000000LL * kNanosPerSecond;
 LogRow BuildOk(const CommonParams& params, std::vector<Field> fields) {
   RowBuilder b(params);
   LogRow row;
-  Status st = b.Build(std::move(fields), kNow, &row);
+  Status st = testing::BuildRow(b, std::move(fields), kNow, &row);
   EXPECT_TRUE(st.ok()) << st.ToString();
   return row;
 }
@@ -92,7 +92,7 @@ TEST(RowBuilder, TimeFieldVariants) {
   // Unparsable → error.
   RowBuilder b(CommonParams{});
   LogRow bad;
-  Status st = b.Build({{"_time", "yesterday"}}, kNow, &bad);
+  Status st = testing::BuildRow(b, {{"_time", "yesterday"}}, kNow, &bad);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("yesterday"), std::string::npos);
 }
@@ -155,10 +155,10 @@ TEST(RowBuilder, LimitsAndDecolorize) {
   opts.max_fields = 3;
   RowBuilder b(CommonParams{}, opts);
   LogRow row;
-  EXPECT_FALSE(b.Build({{"a", "1"}, {"b", "2"}, {"c", "3"}}, kNow, &row).ok());  // + default _msg = 4
-  EXPECT_TRUE(b.Build({{"a", "1"}, {"_msg", "2"}}, kNow, &row).ok());
+  EXPECT_FALSE(testing::BuildRow(b, {{"a", "1"}, {"b", "2"}, {"c", "3"}}, kNow, &row).ok());  // + default _msg = 4
+  EXPECT_TRUE(testing::BuildRow(b, {{"a", "1"}, {"_msg", "2"}}, kNow, &row).ok());
   RowBuilder b2(CommonParams{});
-  EXPECT_FALSE(b2.Build({{std::string(129, 'n'), "1"}}, kNow, &row).ok());
+  EXPECT_FALSE(testing::BuildRow(b2, {{std::string(129, 'n'), "1"}}, kNow, &row).ok());
   auto params = ParamsFromArgs({{"decolorize_fields", "_msg"}});
   row = BuildOk(params, {{"_msg", "\x1b[31mred\x1b[0m text"}, {"other", "\x1b[1mbold"}});
   EXPECT_EQ(Get(row, "_msg"), "red text");
@@ -172,20 +172,20 @@ TEST(RowBuilder, LimitViolationsAreNamed) {
   RowBuilder b(CommonParams{}, opts);
   LogRow row;
   RowLimit limit = RowLimit::kNone;
-  EXPECT_FALSE(b.Build({{"a", "1"}, {"b", "2"}, {"c", "3"}}, kNow, &row, &limit).ok());
+  EXPECT_FALSE(testing::BuildRow(b, {{"a", "1"}, {"b", "2"}, {"c", "3"}}, kNow, &row, &limit).ok());
   EXPECT_EQ(limit, RowLimit::kTooManyFields);
-  EXPECT_FALSE(b.Build({{std::string(129, 'n'), "1"}}, kNow, &row, &limit).ok());
+  EXPECT_FALSE(testing::BuildRow(b, {{std::string(129, 'n'), "1"}}, kNow, &row, &limit).ok());
   EXPECT_EQ(limit, RowLimit::kTooLongFieldName);
-  EXPECT_TRUE(b.Build({{std::string(128, 'n'), "1"}}, kNow, &row, &limit).ok());
+  EXPECT_TRUE(testing::BuildRow(b, {{std::string(128, 'n'), "1"}}, kNow, &row, &limit).ok());
   EXPECT_EQ(limit, RowLimit::kNone);
-  EXPECT_FALSE(b.Build({{"_msg", std::string(1000, 'x')}}, kNow, &row, &limit).ok());
+  EXPECT_FALSE(testing::BuildRow(b, {{"_msg", std::string(1000, 'x')}}, kNow, &row, &limit).ok());
   EXPECT_EQ(limit, RowLimit::kTooBigRow);
   // Not a limit: a bad timestamp.
-  EXPECT_FALSE(b.Build({{"_time", "yesterday"}}, kNow, &row, &limit).ok());
+  EXPECT_FALSE(testing::BuildRow(b, {{"_time", "yesterday"}}, kNow, &row, &limit).ok());
   EXPECT_EQ(limit, RowLimit::kNone);
   // The hard 2 MiB default.
   RowBuilder big(CommonParams{});
-  EXPECT_FALSE(big.Build({{"_msg", std::string(3 << 20, 'x')}}, kNow, &row, &limit).ok());
+  EXPECT_FALSE(testing::BuildRow(big, {{"_msg", std::string(3 << 20, 'x')}}, kNow, &row, &limit).ok());
   EXPECT_EQ(limit, RowLimit::kTooBigRow);
 }
 

@@ -7,6 +7,7 @@
 #include "vl/storage/column.h"
 #include "vl/storage/column_typed.h"
 #include "vl/storage/format.h"
+#include "vl/storage/ingest_batch.h"
 #include "vl/storage/wal.h"
 
 using namespace vl;
@@ -133,7 +134,7 @@ TEST(Wal, RowsRoundTrip) {
   EXPECT_FALSE(DecodeRows(std::string_view(payload).substr(0, payload.size() - 3), &out));
 }
 
-// Rows bigger than EncodeRows' scratch buffer, between small ones, round-trip intact.
+// Rows bigger than IngestBatch's scratch buffer, between small ones, round-trip intact.
 TEST(Wal, EncodeRowsRoundTripsRowsBiggerThanItsScratch) {
   std::vector<LogRow> rows;
   for (int i = 0; i < 50; i++) {
@@ -141,11 +142,10 @@ TEST(Wal, EncodeRowsRoundTripsRowsBiggerThanItsScratch) {
     if (i % 10 == 3) r.fields.push_back(Field{"big", std::string(200000 + i, static_cast<char>('a' + i % 26))});
     rows.push_back(std::move(r));
   }
-  std::string payload = "prefix";  // appends after what the buffer holds
+  std::string payload = "old contents";  // replaced; only the capacity is reused
   EncodeRows(rows, &payload);
-  ASSERT_EQ(payload.substr(0, 6), "prefix");
   std::vector<LogRow> back;
-  ASSERT_TRUE(DecodeRows(std::string_view(payload).substr(6), &back));
+  ASSERT_TRUE(DecodeRows(payload, &back));
   ASSERT_EQ(back.size(), rows.size());
   for (size_t i = 0; i < rows.size(); i++) {
     EXPECT_EQ(back[i].timestamp, rows[i].timestamp);
@@ -155,6 +155,33 @@ TEST(Wal, EncodeRowsRoundTripsRowsBiggerThanItsScratch) {
       EXPECT_EQ(back[i].fields[f].value, rows[i].fields[f].value);
     }
   }
+}
+
+// The batch keeps rows inside its retention window, counts the others, and starts over after
+// TakePayload().
+TEST(IngestBatch, RetentionWindowAndReuse) {
+  IngestBatch batch(1000, 2000);
+  std::string tags;
+  std::vector<FieldView> fields;
+  for (int64_t ts : {999, 1000, 1500, 2000, 2001, 5000}) {
+    batch.Append(ViewOf(storage_test::MakeRow({}, ts, "a", 0), &tags, &fields));
+  }
+  EXPECT_EQ(batch.rows(), 3u);
+  EXPECT_EQ(batch.too_old(), 1u);
+  EXPECT_EQ(batch.too_new(), 2u);
+  EXPECT_EQ(batch.last_rejected_ts(), 5000);
+  std::vector<LogRow> back;
+  ASSERT_TRUE(DecodeRows(batch.TakePayload(), &back));
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[0].timestamp, 1000);
+  EXPECT_EQ(back[2].timestamp, 2000);
+  EXPECT_EQ(batch.rows(), 0u);
+  EXPECT_EQ(batch.too_new(), 0u);
+  batch.Append(ViewOf(storage_test::MakeRow({}, 1234, "a", 0), &tags, &fields));
+  back.clear();
+  ASSERT_TRUE(DecodeRows(batch.TakePayload(), &back));
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].timestamp, 1234);
 }
 
 // More records in one group commit than one writev takes (IOV_MAX pieces): all land, in order.
