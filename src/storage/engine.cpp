@@ -153,7 +153,7 @@ IngestBatch StorageEngine::NewBatch() {
   else max_ts -= 1;
   int64_t min_ts;
   if (__builtin_mul_overflow(MinDay(now), kNanosPerDay, &min_ts)) min_ts = INT64_MIN;
-  return IngestBatch(min_ts, max_ts, payload_pool_.Take());
+  return IngestBatch(min_ts, max_ts, &payload_pool_);
 }
 
 Status StorageEngine::Add(std::vector<LogRow> rows, AddResult* result) {
@@ -186,14 +186,15 @@ Status StorageEngine::AddBatch(IngestBatch batch, AddResult* result) {
   const uint64_t n = batch.rows();
   if (n == 0) return Status::OK();
   VL_RETURN_IF_ERROR(WaitForRoom());
-  std::string payload = batch.TakePayload();
+  std::vector<std::string> chunks = batch.TakePayloads();
+  std::vector<std::string_view> pieces(chunks.begin(), chunks.end());
   uint64_t lsn;
   {
     std::lock_guard<std::mutex> lk(ingest_mu_);
-    // The WAL writes straight from the payload's heap buffer, which moving the string into the
-    // memtable keeps in place (a payload always exceeds the small-string buffer: >= 22 bytes).
-    lsn = wal_->Append(payload);
-    memtable_.push_back(std::move(payload));
+    // The WAL writes straight from the chunks' heap buffers, which moving the strings into the
+    // memtable keeps in place (a chunk always exceeds the small-string buffer: >= 22 bytes).
+    lsn = wal_->Append(pieces);
+    for (std::string& chunk : chunks) memtable_.push_back(std::move(chunk));
     pending_rows_ += n;
   }
   if (pending_rows_ > opts_.max_pending_rows) {

@@ -1,6 +1,7 @@
 #include "vl/storage/ingest_batch.h"
 
 #include <cstring>
+#include <utility>
 
 namespace vl::storage {
 
@@ -31,10 +32,8 @@ uint64_t Zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cas
 
 }  // namespace
 
-IngestBatch::IngestBatch(int64_t min_ts, int64_t max_ts, std::string buffer)
-    : min_ts_(min_ts), max_ts_(max_ts), payload_(std::move(buffer)), scratch_(kScratchBytes) {
-  payload_.assign(kCountBytes, '\0');
-}
+IngestBatch::IngestBatch(int64_t min_ts, int64_t max_ts, BufferPool* pool)
+    : min_ts_(min_ts), max_ts_(max_ts), pool_(pool), scratch_(kScratchBytes) {}
 
 void IngestBatch::Append(const RowView& row) {
   if (row.timestamp < min_ts_) {
@@ -71,26 +70,51 @@ void IngestBatch::Append(const RowView& row) {
   }
   used_ += size;
   rows_++;
+  scratch_rows_++;
 }
 
 void IngestBatch::Spill() {
-  payload_.append(scratch_.data(), used_);
+  if (scratch_rows_ == 0) return;
+  if (chunk_rows_ > 0 && chunk_.size() + used_ > kChunkBytes) FinishChunk();
+  if (chunk_rows_ == 0) {
+    if (chunk_.capacity() < kChunkBytes) {
+      if (pool_ != nullptr) chunk_ = pool_->Take();
+      chunk_.reserve(kChunkBytes);
+    }
+    chunk_.assign(kCountBytes, '\0');
+  }
+  chunk_.append(scratch_.data(), used_);
+  chunk_rows_ += scratch_rows_;
   used_ = 0;
+  scratch_rows_ = 0;
   if (scratch_.size() > kScratchBytes) {  // do not keep a huge row's scratch
     scratch_.resize(kScratchBytes);
     scratch_.shrink_to_fit();
   }
 }
 
-std::string IngestBatch::TakePayload() {
-  Spill();
-  uint64_t n = rows_;
+void IngestBatch::FinishChunk() {
+  uint64_t n = chunk_rows_;
   for (size_t i = 0; i < kCountBytes; i++, n >>= 7)
-    payload_[i] = static_cast<char>((n & 0x7f) | (i + 1 < kCountBytes ? 0x80 : 0));
-  std::string out = std::move(payload_);
-  payload_.assign(kCountBytes, '\0');
+    chunk_[i] = static_cast<char>((n & 0x7f) | (i + 1 < kCountBytes ? 0x80 : 0));
+  chunks_.push_back(std::move(chunk_));
+  chunk_ = std::string();
+  chunk_rows_ = 0;
+}
+
+std::vector<std::string> IngestBatch::TakePayloads() {
+  Spill();
+  if (chunk_rows_ > 0) FinishChunk();
   rows_ = too_old_ = too_new_ = 0;
   last_rejected_ts_ = 0;
+  return std::exchange(chunks_, {});
+}
+
+std::string IngestBatch::TakePayload() {
+  std::vector<std::string> chunks = TakePayloads();
+  if (chunks.empty()) return std::string(1, '\0');  // zero rows
+  std::string out = std::move(chunks[0]);
+  for (size_t i = 1; i < chunks.size(); i++) out += chunks[i];
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#define XXH_STATIC_LINKING_ONLY  // XXH32_state_t on the stack
 #include <xxhash.h>
 
 #include <algorithm>
@@ -20,7 +21,7 @@
 namespace vl::storage {
 
 void EncodeRows(const std::vector<LogRow>& rows, std::string* out) {
-  IngestBatch batch(INT64_MIN, INT64_MAX, std::move(*out));
+  IngestBatch batch(INT64_MIN, INT64_MAX);
   std::string tags;
   std::vector<FieldView> fields;
   for (const LogRow& r : rows) batch.Append(ViewOf(r, &tags, &fields));
@@ -28,30 +29,20 @@ void EncodeRows(const std::vector<LogRow>& rows, std::string* out) {
 }
 
 bool DecodeRows(std::string_view data, std::vector<LogRow>* rows) {
-  ByteReader r(data);
-  uint64_t n;
-  if (!r.Varint(&n)) return false;
-  for (uint64_t i = 0; i < n; i++) {
+  bool ok = true;
+  const bool well_formed = ForEachEncodedRow(data, [&](const EncodedRow& e) {
     LogRow row;
-    uint64_t a, p, nf;
-    std::string_view tags;
-    if (!r.Varint(&a) || !r.Varint(&p) || !r.Zigzag(&row.timestamp) ||
-        !r.Fixed64(&row.stream_id.hi) || !r.Fixed64(&row.stream_id.lo) || !r.String(&tags) ||
-        !r.Varint(&nf))
-      return false;
-    row.tenant = TenantID{static_cast<uint32_t>(a), static_cast<uint32_t>(p)};
-    row.stream_id.tenant = row.tenant;
-    if (!StreamTags::UnmarshalCanonical(tags, &row.stream_tags)) return false;
-    row.fields.resize(nf);
-    for (auto& f : row.fields) {
-      std::string_view k, v;
-      if (!r.String(&k) || !r.String(&v)) return false;
-      f.name.assign(k);
-      f.value.assign(v);
-    }
+    row.tenant = e.stream_id.tenant;
+    row.timestamp = e.timestamp;
+    row.stream_id = e.stream_id;
+    if (!StreamTags::UnmarshalCanonical(e.tags, &row.stream_tags)) ok = false;
+    FieldReader fields(e.fields);
+    row.fields.reserve(fields.count_left());
+    std::string_view k, v;
+    while (fields.Next(&k, &v)) row.fields.push_back(Field{std::string(k), std::string(v)});
     rows->push_back(std::move(row));
-  }
-  return r.empty();
+  });
+  return well_formed && ok;
 }
 
 std::string WalSegmentName(uint64_t seq) {
@@ -150,17 +141,27 @@ Wal::~Wal() {
 
 void Wal::Start() { writer_ = std::thread([this] { WriterLoop(); }); }
 
-uint64_t Wal::Append(std::string_view payload) {
+uint64_t Wal::Append(std::string_view payload) { return Append(std::span<const std::string_view>(&payload, 1)); }
+
+uint64_t Wal::Append(std::span<const std::string_view> pieces) {
   // The checksum runs outside the lock: concurrent requests hash their payloads in parallel.
-  const uint32_t sum = XXH32(payload.data(), payload.size(), 0);
+  XXH32_state_t state;
+  XXH32_reset(&state, 0);
+  size_t size = 0;
+  for (std::string_view piece : pieces) {
+    XXH32_update(&state, piece.data(), piece.size());
+    size += piece.size();
+  }
+  const uint32_t sum = XXH32_digest(&state);
   std::lock_guard<std::mutex> lk(mu_);
-  if (pending_.empty() || pending_.back().seq != cur_seq_) pending_.push_back({cur_seq_, {}, {}, 0});
+  if (pending_.empty() || pending_.back().seq != cur_seq_) pending_.push_back({cur_seq_, {}, {}, {}, 0});
   Batch& b = pending_.back();
-  PutFixed32(&b.headers, static_cast<uint32_t>(payload.size()));
+  PutFixed32(&b.headers, static_cast<uint32_t>(size));
   PutFixed32(&b.headers, sum);
-  b.payloads.push_back(payload);
-  appended_lsn_ += 8 + payload.size();
-  live_bytes_ += 8 + payload.size();
+  b.record_starts.push_back(static_cast<uint32_t>(b.pieces.size()));
+  b.pieces.insert(b.pieces.end(), pieces.begin(), pieces.end());
+  appended_lsn_ += 8 + size;
+  live_bytes_ += 8 + size;
   b.end_lsn = appended_lsn_;
   work_cv_.notify_one();
   return appended_lsn_;
@@ -230,10 +231,12 @@ Status Wal::WriteBatch(const Batch& b) {
     if (fsync_) VL_RETURN_IF_ERROR(FsyncDir(dir_));
   }
   std::vector<iovec> iov;
-  iov.reserve(2 * b.payloads.size());
-  for (size_t i = 0; i < b.payloads.size(); i++) {
-    iov.push_back({const_cast<char*>(b.headers.data() + 8 * i), 8});
-    iov.push_back({const_cast<char*>(b.payloads[i].data()), b.payloads[i].size()});
+  iov.reserve(b.record_starts.size() + b.pieces.size());
+  for (size_t r = 0; r < b.record_starts.size(); r++) {
+    iov.push_back({const_cast<char*>(b.headers.data() + 8 * r), 8});
+    const size_t end = r + 1 < b.record_starts.size() ? b.record_starts[r + 1] : b.pieces.size();
+    for (size_t i = b.record_starts[r]; i < end; i++)
+      iov.push_back({const_cast<char*>(b.pieces[i].data()), b.pieces[i].size()});
   }
   // writev may write less than asked: skip what went out, trim a partly written piece, go on.
   size_t first = 0;

@@ -5,6 +5,10 @@
 // makes the payload durable and pending for the next flush. Each row is written once, straight
 // from the parser's buffers into the payload: no LogRow, no per-field heap string.
 //
+// The rows land in 256 KiB chunks from the engine's BufferPool: every chunk is a payload of its
+// own, so buffers never grow (no reallocation copies, no fresh pages to fault in) and are reused
+// from flush to flush. AddBatch() writes a batch's chunks as one WAL record.
+//
 // Payload format (also what the WAL stores and a flush decodes in place, see row_batch.h):
 // varint row count, then per row varint AccountID, varint ProjectID, zigzag varint timestamp,
 // fixed64 stream id hi, fixed64 lo, string canonical tags, varint field count, (string name,
@@ -16,13 +20,14 @@
 #include <vector>
 
 #include "vl/common/row_view.h"
+#include "vl/storage/buffer_pool.h"
 
 namespace vl::storage {
 
 class IngestBatch {
  public:
-  // Keeps rows with min_ts <= timestamp <= max_ts. `buffer` lends its capacity (a pooled one).
-  IngestBatch(int64_t min_ts, int64_t max_ts, std::string buffer = {});
+  // Keeps rows with min_ts <= timestamp <= max_ts. Chunks come from `pool` when given.
+  IngestBatch(int64_t min_ts, int64_t max_ts, BufferPool* pool = nullptr);
   IngestBatch(IngestBatch&&) = default;
   IngestBatch& operator=(IngestBatch&&) = default;
 
@@ -33,18 +38,25 @@ class IngestBatch {
   uint64_t too_new() const { return too_new_; }
   // The timestamp of the last dropped row (for the log line), 0 when none was dropped.
   int64_t last_rejected_ts() const { return last_rejected_ts_; }
-  // Approximate encoded bytes so far.
-  size_t bytes() const { return payload_.size() + used_; }
-
-  // The finished payload; the batch is empty afterwards.
+  // The finished chunks, each a payload; the batch is empty afterwards.
+  std::vector<std::string> TakePayloads();
+  // All chunks as one payload (tests, tools).
   std::string TakePayload();
 
+  static constexpr size_t kChunkBytes = 256 * 1024;
+
  private:
+  // Moves the scratch rows into the current chunk, starting a new chunk when it is full.
   void Spill();
+  void FinishChunk();
 
   int64_t min_ts_;
   int64_t max_ts_;
-  std::string payload_;  // starts with a 5-byte row count, patched by TakePayload
+  BufferPool* pool_;
+  std::vector<std::string> chunks_;
+  std::string chunk_;        // starts with a 5-byte row count, patched by FinishChunk
+  uint64_t chunk_rows_ = 0;  // rows in chunk_
+  uint64_t scratch_rows_ = 0;
   // Rows are written into this small, cache-resident buffer and appended to the payload in
   // 64 KiB pieces: the payload's cold memory is touched once, in big sequential copies.
   std::vector<char> scratch_;

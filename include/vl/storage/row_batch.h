@@ -32,18 +32,21 @@ struct EncodedRow {
 // Reads the row at the reader position; false on malformed or truncated input.
 bool ReadEncodedRow(ByteReader* r, EncodedRow* row);
 
-// Calls fn(const EncodedRow&) for every row of a payload; false when the payload is malformed.
+// Calls fn(const EncodedRow&) for every row of a payload: one or more groups of (varint count,
+// rows), e.g. the chunks of one request in one WAL record. False when the payload is malformed.
 template <typename Fn>
 bool ForEachEncodedRow(std::string_view payload, Fn&& fn) {
   ByteReader r(payload);
-  uint64_t n;
-  if (!r.Varint(&n)) return false;
-  for (uint64_t i = 0; i < n; i++) {
-    EncodedRow row;
-    if (!ReadEncodedRow(&r, &row)) return false;
-    fn(row);
-  }
-  return r.empty();
+  do {
+    uint64_t n;
+    if (!r.Varint(&n)) return false;
+    for (uint64_t i = 0; i < n; i++) {
+      EncodedRow row;
+      if (!ReadEncodedRow(&r, &row)) return false;
+      fn(row);
+    }
+  } while (!r.empty());
+  return true;
 }
 
 // Iterates the (name, value) pairs of an encoded, already validated fields section.

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,6 +51,9 @@ class Wal {
   // has returned (the memtable keeps them anyway; copying every ingested byte once more cost
   // 5% of ingestion CPU).
   uint64_t Append(std::string_view payload);
+  // One record made of the concatenated pieces (the chunks of one request: all or none of
+  // them survive a crash).
+  uint64_t Append(std::span<const std::string_view> pieces);
   // Blocks until everything up to lsn is written (and fsynced unless disabled), or until the
   // writer has given up on it; either way the WAL no longer reads those payloads on return.
   Status WaitDurable(uint64_t lsn);
@@ -66,8 +70,9 @@ class Wal {
   // Records of one segment, written with one writev per IOV_MAX pieces.
   struct Batch {
     uint64_t seq;
-    std::string headers;                     // 8 bytes per record: length + XXH32
-    std::vector<std::string_view> payloads;  // the caller's bytes, see Append
+    std::string headers;                   // 8 bytes per record: length + XXH32
+    std::vector<uint32_t> record_starts;   // each record's first index in `pieces`
+    std::vector<std::string_view> pieces;  // the caller's bytes, see Append
     uint64_t end_lsn;
   };
   void WriterLoop();

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "../../storage/test_util.h"
+#include "vl/storage/buffer_pool.h"
 #include "vl/storage/column.h"
 #include "vl/storage/column_typed.h"
 #include "vl/storage/format.h"
@@ -184,6 +185,36 @@ TEST(IngestBatch, RetentionWindowAndReuse) {
   EXPECT_EQ(back[0].timestamp, 1234);
 }
 
+// A batch bigger than a chunk comes out as several self-contained chunks, each decodable alone,
+// with the rows in order; concatenated (one WAL record) they decode as one payload.
+TEST(IngestBatch, ChunksAreSelfContainedPayloads) {
+  BufferPool pool(64u << 20);
+  IngestBatch batch(INT64_MIN, INT64_MAX, &pool);
+  std::string tags;
+  std::vector<FieldView> fields;
+  const int kRows = 4000;
+  for (int i = 0; i < kRows; i++) {
+    LogRow r = storage_test::MakeRow({}, 1000 + i, "a", i);
+    r.fields.push_back(Field{"pad", std::string(200, 'p')});
+    batch.Append(ViewOf(r, &tags, &fields));
+  }
+  std::vector<std::string> chunks = batch.TakePayloads();
+  ASSERT_GT(chunks.size(), 2u);
+  std::string all;
+  int64_t next_ts = 1000;
+  for (const std::string& c : chunks) {
+    EXPECT_LE(c.size(), IngestBatch::kChunkBytes);
+    std::vector<LogRow> rows;
+    ASSERT_TRUE(DecodeRows(c, &rows));
+    for (const LogRow& r : rows) EXPECT_EQ(r.timestamp, next_ts++);
+    all += c;
+  }
+  EXPECT_EQ(next_ts, 1000 + kRows);
+  std::vector<LogRow> rows;
+  ASSERT_TRUE(DecodeRows(all, &rows));
+  EXPECT_EQ(rows.size(), static_cast<size_t>(kRows));
+}
+
 // More records in one group commit than one writev takes (IOV_MAX pieces): all land, in order.
 TEST(Wal, ManyRecordsInOneCommit) {
   storage_test::TempDir dir;
@@ -209,6 +240,32 @@ TEST(Wal, ManyRecordsInOneCommit) {
   ASSERT_EQ(seen.size(), static_cast<size_t>(kRecords));
   for (int i = 0; i < kRecords; i++) ASSERT_EQ(seen[i], i);
   EXPECT_EQ(stats.truncated_bytes, 0u);
+}
+
+// A record written from several chunks replays as one record holding every row in order.
+TEST(Wal, MultiPieceRecordReplaysWhole) {
+  storage_test::TempDir dir;
+  std::vector<std::string> chunks(3);
+  for (int c = 0; c < 3; c++) {
+    std::vector<LogRow> rows;
+    for (int i = 0; i < 5; i++) rows.push_back(storage_test::MakeRow({}, 1000 + c * 5 + i, "a", i));
+    EncodeRows(rows, &chunks[c]);
+  }
+  {
+    Wal wal(dir.path, 0, false, 1);
+    wal.Start();
+    std::vector<std::string_view> pieces(chunks.begin(), chunks.end());
+    ASSERT_TRUE(wal.WaitDurable(wal.Append(pieces)).ok());
+    wal.Stop();
+  }
+  std::vector<int64_t> seen;
+  WalReplayStats stats;
+  ASSERT_TRUE(Wal::Replay(dir.path, [&](uint64_t, std::vector<LogRow>&& rows) {
+                for (auto& r : rows) seen.push_back(r.timestamp - 1000);
+              }, &stats).ok());
+  EXPECT_EQ(stats.records, 1u);
+  ASSERT_EQ(seen.size(), 15u);
+  for (int i = 0; i < 15; i++) EXPECT_EQ(seen[i], i);
 }
 
 TEST(Wal, SegmentsReplayAndTornTail) {
