@@ -36,7 +36,7 @@ Inserter::~Inserter() {
   prober_.join();
 }
 
-Status Inserter::SendTo(size_t node, const std::string& body) {
+Status Inserter::SendTo(size_t node, std::string_view body) {
   Node& nd = *nodes_[node];
   {
     // -insert.concurrency bounds in-flight requests per node: back-pressure instead of a pile-up.
@@ -71,7 +71,7 @@ Status Inserter::SendTo(size_t node, const std::string& body) {
   return result;
 }
 
-Status Inserter::Deliver(size_t preferred, const std::string& body) {
+Status Inserter::Deliver(size_t preferred, std::string_view body) {
   const size_t n = nodes_.size();
   std::string errors;
   // Two passes: healthy nodes first; then, if all are marked down, every node anyway (one may
@@ -125,7 +125,12 @@ class Inserter::Writer : public insert::RowWriter {
   Status Commit(uint64_t* accepted) override {
     if (pending_ == 0) return Status::OK();
     pending_ = 0;
-    return inserter_->Ship(*bodies_, accepted);
+    Status s = inserter_->Ship(*bodies_, accepted);
+    for (size_t i = 0; i < bodies_->plain.size(); ++i) {
+      bodies_->plain[i].clear();
+      bodies_->rows[i] = 0;
+    }
+    return s;
   }
 
  private:
@@ -166,12 +171,14 @@ void Inserter::ReturnBodies(std::unique_ptr<Bodies> bodies) {
 
 Status Inserter::Ship(Bodies& bodies, uint64_t* accepted) {
   const size_t n = nodes_.size();
-  std::vector<std::string>* out = &bodies.plain;
-  if (!options_.disable_compression) {
-    for (size_t i = 0; i < n; ++i) {
-      if (bodies.rows[i] != 0) CompressTo(bodies.plain[i], &bodies.compressed[i]);
-    }
-    out = &bodies.compressed;
+  std::vector<std::string_view> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (bodies.rows[i] == 0) continue;
+    out[i] = bodies.plain[i];
+    if (options_.disable_compression) continue;
+    const size_t size = CompressTo(bodies.plain[i], &bodies.compressed[i]);
+    if (size == 0) return Status::Internal("cannot compress a batch of rows for storage nodes");
+    out[i] = std::string_view(bodies.compressed[i].data(), size);
   }
   // Per-node batches go out concurrently: this thread and idle sender threads take them in turn
   // (when every sender is busy, this thread sends them all). The request completes when all are
@@ -184,15 +191,13 @@ Status Inserter::Ship(Bodies& bodies, uint64_t* accepted) {
   std::atomic<size_t> next{0};
   senders_->Run(targets.size() - 1, [&] {
     for (size_t k; (k = next.fetch_add(1)) < targets.size();) {
-      results[targets[k]] = Deliver(targets[k], (*out)[targets[k]]);
+      results[targets[k]] = Deliver(targets[k], out[targets[k]]);
     }
   });
   Status status;
   for (size_t i = 0; i < n; ++i) {
     if (!results[i].ok() && status.ok()) status = results[i];
     if (results[i].ok()) *accepted += bodies.rows[i];
-    bodies.plain[i].clear();
-    bodies.rows[i] = 0;
   }
   return status;
 }

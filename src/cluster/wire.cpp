@@ -184,7 +184,7 @@ std::string Compress(std::string_view data) {
   return ZSTD_isError(n) ? std::string() : std::string(scratch.data(), n);
 }
 
-void CompressTo(std::string_view data, std::string* out) {
+size_t CompressTo(std::string_view data, std::string* out) {
   struct Ctx {
     ZSTD_CCtx* cctx = ZSTD_createCCtx();
     ~Ctx() { ZSTD_freeCCtx(cctx); }
@@ -193,7 +193,7 @@ void CompressTo(std::string_view data, std::string* out) {
   const size_t bound = ZSTD_compressBound(data.size());
   if (out->size() < bound) out->resize(bound);
   size_t n = ZSTD_compressCCtx(ctx.cctx, out->data(), bound, data.data(), data.size(), kInsertZstdLevel);
-  out->resize(ZSTD_isError(n) ? 0 : n);
+  return ZSTD_isError(n) ? 0 : n;
 }
 
 Result<std::string> Decompress(std::string_view data, size_t max_size) {
@@ -207,6 +207,18 @@ Result<std::string> Decompress(std::string_view data, size_t max_size) {
   if (ZSTD_isError(n)) return Status::InvalidArgument(std::string("zstd: ") + ZSTD_getErrorName(n));
   out.resize(n);
   return out;
+}
+
+Result<std::string_view> DecompressInto(std::string_view data, size_t max_size, std::string* buf) {
+  unsigned long long size = ZSTD_getFrameContentSize(data.data(), data.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return Status::InvalidArgument("not a zstd frame with a known size");
+  }
+  if (size > max_size) return Status::InvalidArgument("decompressed frame too large");
+  if (buf->size() < size) buf->resize(size);
+  size_t n = ZSTD_decompress(buf->data(), size, data.data(), data.size());
+  if (ZSTD_isError(n)) return Status::InvalidArgument(std::string("zstd: ") + ZSTD_getErrorName(n));
+  return std::string_view(buf->data(), n);
 }
 
 void AppendFrame(std::string_view payload, bool compress, std::string* out) {

@@ -63,25 +63,43 @@ class FrameSink : public logsql::ResultSink {
 };
 
 // Routers send one zstd frame with its size in the header: decompress it in one call into a
-// buffer of the exact size; anything else goes through the generic streaming decoders.
-Status DecodeInternalBody(std::string_view encoding, const std::string& raw, std::string* data) {
+// reused buffer; anything else goes through the generic streaming decoders. *data views either
+// `raw` or *buf.
+Status DecodeInternalBody(std::string_view encoding, std::string_view raw, std::string* buf, std::string_view* data) {
+  if (encoding.empty() || encoding == "identity") {
+    *data = raw;
+    return Status::OK();
+  }
   if (encoding == "zstd") {
-    auto whole = cluster::Decompress(raw, kMaxInternalInsertBytes * 4);
+    auto whole = cluster::DecompressInto(raw, kMaxInternalInsertBytes * 4, buf);
     if (whole.ok()) {
-      *data = std::move(*whole);
+      *data = *whole;
       return Status::OK();
     }
   }
   auto decoder = insert::Decompressor::Create(encoding, kMaxInternalInsertBytes * 4);
   if (!decoder.ok()) return decoder.status();
-  data->clear();
-  Status s = (*decoder)->Decode(raw, data);
+  buf->clear();
+  Status s = (*decoder)->Decode(raw, buf);
   if (s.ok()) s = (*decoder)->Finish([&](std::string_view d) {
-    data->append(d);
+    buf->append(d);
     return Status::OK();
   });
+  *data = *buf;
   return s;
 }
+
+// Per-thread buffers for /internal/insert bodies: a router sends megabytes per request, and
+// fresh buffers would be zero-filled and faulted in every time. Big ones are not kept.
+struct InsertBuffers {
+  std::string raw;
+  std::string decoded;
+  void Trim() {
+    constexpr size_t kKeep = 16u << 20;
+    if (raw.capacity() > kKeep) std::string().swap(raw);
+    if (decoded.capacity() > kKeep) std::string().swap(decoded);
+  }
+};
 
 }  // namespace
 
@@ -99,10 +117,14 @@ void HandleInternalInsert(const RouterOptions& options, Request& req, BodyReader
   size_t expected = 0;
   const std::string_view length = req.Header("content-length");
   std::from_chars(length.data(), length.data() + length.size(), expected);
-  auto raw = body.ReadAll(kMaxInternalInsertBytes, expected);
-  if (!raw.ok()) return fail(400, "cannot read request body: " + raw.status().message());
-  std::string data;
-  Status s = DecodeInternalBody(req.Header("content-encoding"), *raw, &data);
+  thread_local InsertBuffers buffers;
+  struct TrimOnExit {
+    ~TrimOnExit() { buffers.Trim(); }
+  } trim_on_exit;
+  Status s = body.ReadAllInto(&buffers.raw, kMaxInternalInsertBytes, expected);
+  if (!s.ok()) return fail(400, "cannot read request body: " + s.message());
+  std::string_view data;
+  s = DecodeInternalBody(req.Header("content-encoding"), buffers.raw, &buffers.decoded, &data);
   if (!s.ok()) return fail(400, "cannot decode request body: " + s.message());
   std::unique_ptr<insert::RowWriter> writer = options.rows->NewWriter();
   Status parsed = cluster::ParseInsertRows(data, [&](const RowView& row) { writer->Append(row); });

@@ -18,16 +18,22 @@ bool Request::HasArg(std::string_view name) const { return args.count(std::strin
 
 Result<std::string> BodyReader::ReadAll(size_t limit, size_t expected) {
   std::string out;
-  out.reserve(std::min(expected, limit));
+  VL_RETURN_IF_ERROR(ReadAllInto(&out, limit, expected));
+  return out;
+}
+
+Status BodyReader::ReadAllInto(std::string* out, size_t limit, size_t expected) {
+  out->clear();
+  out->reserve(std::min(expected, limit));
   char buf[64 * 1024];
   for (;;) {
     auto n = Read(buf, sizeof(buf));
     if (!n.ok()) return n.status();
-    if (*n == 0) return out;
-    if (out.size() + *n > limit) {
+    if (*n == 0) return Status::OK();
+    if (out->size() + *n > limit) {
       return Status::InvalidArgument("request body exceeds " + std::to_string(limit) + " bytes");
     }
-    out.append(buf, *n);
+    out->append(buf, *n);
   }
 }
 

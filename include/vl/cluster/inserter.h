@@ -61,9 +61,9 @@ class Inserter : public insert::RowStore {
   uint32_t PickNode(uint64_t stream_hash);
   // Compresses and delivers the non-empty bodies in parallel; OK once all are acknowledged.
   Status Ship(Bodies& bodies, uint64_t* accepted);
-  Status SendTo(size_t node, const std::string& body);
+  Status SendTo(size_t node, std::string_view body);
   // Tries `preferred`, then every other node; marks failing nodes unavailable.
-  Status Deliver(size_t preferred, const std::string& body);
+  Status Deliver(size_t preferred, std::string_view body);
   void ProbeLoop();
   std::unique_ptr<Bodies> TakeBodies();
   void ReturnBodies(std::unique_ptr<Bodies> bodies);

@@ -43,10 +43,15 @@ std::string Compress(std::string_view data);
 // zstd's fast mode for row batches a router forwards: about 1.9x the speed of level 1 for 4x
 // instead of 6x smaller bodies. Every forwarded byte passes here, so CPU is the scarce side.
 inline constexpr int kInsertZstdLevel = -3;
-// Like Compress but at kInsertZstdLevel, into *out (replaced), reusing its capacity and a
-// per-thread compression context.
-void CompressTo(std::string_view data, std::string* out);
+// Like Compress but at kInsertZstdLevel into the front of *out, with a per-thread compression
+// context. *out keeps at least ZSTD_compressBound(data) bytes between calls: shrinking it to
+// the result would make the next call zero-fill the whole bound again. Returns the compressed
+// size, 0 on failure.
+size_t CompressTo(std::string_view data, std::string* out);
 Result<std::string> Decompress(std::string_view data, size_t max_size);
+// One zstd frame with its content size in the header, decompressed into the front of *buf
+// (grown when too small, never shrunk: no zero-fill per call). Returns the bytes in *buf.
+Result<std::string_view> DecompressInto(std::string_view data, size_t max_size, std::string* buf);
 
 // 8 bytes per tenant: u32be AccountID + u32be ProjectID (the `tenant_ids` select arg).
 std::string EncodeTenant(TenantID tenant);

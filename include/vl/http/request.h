@@ -36,6 +36,8 @@ class BodyReader {
   virtual Result<size_t> Read(char* buf, size_t n) = 0;
   // The whole body; `expected` (e.g. Content-Length) sizes the buffer once up front.
   Result<std::string> ReadAll(size_t limit, size_t expected = 0);
+  // The same into *out (replaced), reusing its capacity.
+  Status ReadAllInto(std::string* out, size_t limit, size_t expected = 0);
 };
 
 // Small responses go out with Content-Length; once more than a buffer's worth is written the
