@@ -59,6 +59,8 @@ def main():
     ap.add_argument("--clients", type=int, default=2)
     ap.add_argument("--batch", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--router-flag", action="append", default=[],
+                    help="extra flag for the router, e.g. -insert.disableCompression (repeatable)")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
 
@@ -85,7 +87,7 @@ def main():
             single.cleanup()
 
         nodes = [Server(binary).start(), Server(binary).start()]
-        router = Server(binary, storage_nodes=nodes).start()
+        router = Server(binary, storage_nodes=nodes, extra_flags=tuple(args.router_flag)).start()
         try:
             elapsed, cpu = ingest(router, [router] + nodes, batches, args.clients)
             for n in nodes:
