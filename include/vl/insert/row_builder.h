@@ -1,4 +1,4 @@
-// Turns the flattened fields of one ingested entry into a LogRow, applying CommonParams.
+// Turns the flattened fields of one ingested entry into a RowView, applying CommonParams.
 #pragma once
 
 #include <cstddef>

@@ -60,7 +60,7 @@ class StorageEngine : public Storage {
   std::map<int64_t, std::shared_ptr<Partition>> partitions_;
 
   std::mutex ingest_mu_;  // memtable + WAL append order
-  // WAL payloads (EncodeRows) of the rows not yet in parts; a flush decodes them in place.
+  // WAL payload chunks (ingest_batch.h) of the rows not yet in parts; a flush decodes them in place.
   std::vector<std::string> memtable_;
   std::atomic<uint64_t> pending_rows_{0};
   // Payload buffers a flush is done with, for the next requests (emptied when ingestion idles).

@@ -1,4 +1,4 @@
-// Rows waiting for a flush, read in place from their WAL payloads (the EncodeRows format).
+// Rows waiting for a flush, read in place from their WAL payloads (the ingest_batch.h format).
 //
 // The memtable keeps the ~300-byte encoded payload of each Add() instead of LogRow objects
 // (~1.2 KB per row with their many small strings), so pending rows cost little memory. A flush

@@ -16,7 +16,9 @@ TEST(Storage, AddFlushSearch) {
   auto r = Storage::Open(TestOptions(dir.path));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto& s = r.value();
-  int64_t base = NowNs() - 3600 * kSec;
+  // Yesterday 01:00 UTC: the 1000 s of rows stay within one day partition whatever the time now.
+  constexpr int64_t kDay = 86400 * kSec;
+  int64_t base = (NowNs() / kDay - 1) * kDay + 3600 * kSec;
   std::vector<LogRow> rows;
   for (int i = 0; i < 1000; i++) rows.push_back(MakeRow({0, 0}, base + i * kSec, i % 2 ? "a" : "b", i));
   for (int i = 0; i < 100; i++) rows.push_back(MakeRow({1, 0}, base + i * kSec, "a", 10000 + i));
