@@ -40,6 +40,10 @@ DEFINE_bool(select_disableCompression, false, "Ask storage nodes for uncompresse
 DEFINE_bool(search_allowPartialResponse, false,
             "Answer queries from the available storage nodes when some are down (marked by a VL-Partial-Response header)");
 DEFINE_int32(http_maxGracefulShutdownDuration, 7, "Seconds to wait for in-flight requests on shutdown");
+DEFINE_string(http_idleConnTimeout, "1m", "Close incoming connections idle for this long (0 = never)");
+DEFINE_string(http_connTimeout, "2m",
+              "Close incoming connections after this age, at the end of a request (0 = never); spreads "
+              "clients over servers behind a TCP load balancer");
 
 namespace {
 
@@ -184,6 +188,13 @@ int main(int argc, char** argv) {
     spdlog::warn("-insert.maxFieldsPerLine={} is above the hard limit; using {}", FLAGS_insert_maxFieldsPerLine,
                  vl::insert::kMaxFieldsPerLineCap);
   }
+  int64_t idle_conn_timeout_ns = 0, conn_timeout_ns = 0;
+  if (!vl::ParseDuration(FLAGS_http_idleConnTimeout, &idle_conn_timeout_ns) || idle_conn_timeout_ns < 0) {
+    FailFlag("http.idleConnTimeout", FLAGS_http_idleConnTimeout, "want a duration such as 1m, 30s or 0");
+  }
+  if (!vl::ParseDuration(FLAGS_http_connTimeout, &conn_timeout_ns) || conn_timeout_ns < 0) {
+    FailFlag("http.connTimeout", FLAGS_http_connTimeout, "want a duration such as 2m or 0");
+  }
   std::vector<std::string> storage_nodes;
   if (!FLAGS_storageNode.empty()) storage_nodes = ValidateStorageNodes(FLAGS_storageNode);
   if (FLAGS_insert_concurrency < 1) {
@@ -244,6 +255,8 @@ int main(int argc, char** argv) {
   vl::http::ServerOptions server_options;
   server_options.listen_addr = FLAGS_httpListenAddr;
   server_options.max_graceful_shutdown_seconds = FLAGS_http_maxGracefulShutdownDuration;
+  server_options.idle_conn_timeout_ms = idle_conn_timeout_ns / 1'000'000;
+  server_options.conn_timeout_ms = conn_timeout_ns / 1'000'000;
   auto server = vl::http::Server::Start(server_options, vl::http::MakeRouter(router));
   if (!server.ok()) {
     spdlog::critical("cannot start HTTP server: {}", server.status().message());

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -175,6 +176,7 @@ class ServerImpl : public Server {
     if (ec) return Status::IOError("cannot listen on " + options_.listen_addr + ": " + ec.message());
     port_ = acceptor_.local_endpoint().port();
     accept_thread_ = std::thread([this] { AcceptLoop(); });
+    if (options_.idle_conn_timeout_ms > 0) reaper_thread_ = std::thread([this] { ReapIdleLoop(); });
     return Status::OK();
   }
 
@@ -188,14 +190,17 @@ class ServerImpl : public Server {
     beast::error_code ec;
     acceptor_.close(ec);
     std::unique_lock<std::mutex> lock(mu_);
+    cv_.notify_all();  // the reaper
     // Idle keep-alive connections are waiting for a request that will not come: close them now.
-    for (tcp::socket* s : idle_) ::shutdown(s->native_handle(), SHUT_RDWR);
+    for (const auto& [s, since] : idle_) ::shutdown(s->native_handle(), SHUT_RDWR);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.max_graceful_shutdown_seconds);
     if (!cv_.wait_until(lock, deadline, [this] { return active_ == 0; })) {
       spdlog::warn("http server: {} connections still busy after graceful shutdown period; closing them", active_);
       for (tcp::socket* s : all_) ::shutdown(s->native_handle(), SHUT_RDWR);
       cv_.wait_for(lock, std::chrono::seconds(5), [this] { return active_ == 0; });
     }
+    lock.unlock();
+    if (reaper_thread_.joinable()) reaper_thread_.join();
   }
 
  private:
@@ -219,10 +224,38 @@ class ServerImpl : public Server {
   void SetIdle(tcp::socket* s, bool idle) {
     std::lock_guard<std::mutex> lock(mu_);
     if (idle) {
-      idle_.insert(s);
+      idle_[s] = std::chrono::steady_clock::now();
       if (stopping_) ::shutdown(s->native_handle(), SHUT_RDWR);
     } else {
       idle_.erase(s);
+    }
+  }
+
+  bool IdleReaped(tcp::socket* s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return reaped_.erase(s) > 0;
+  }
+
+  // -http.idleConnTimeout: a connection waiting for its next request longer than the timeout is
+  // shut down, which ends the blocking read of its thread. (Blocking sockets cannot time out
+  // reads themselves: Asio retries a read that SO_RCVTIMEO interrupted.)
+  void ReapIdleLoop() {
+    const auto timeout = std::chrono::milliseconds(options_.idle_conn_timeout_ms);
+    const auto tick = std::clamp<std::chrono::milliseconds>(timeout / 4, std::chrono::milliseconds(50),
+                                                            std::chrono::milliseconds(1000));
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      cv_.wait_for(lock, tick, [this] { return stopping_.load(); });
+      const auto now = std::chrono::steady_clock::now();
+      for (auto it = idle_.begin(); it != idle_.end();) {
+        if (now - it->second < timeout) {
+          ++it;
+          continue;
+        }
+        ::shutdown(it->first->native_handle(), SHUT_RDWR);
+        reaped_.insert(it->first);
+        it = idle_.erase(it);
+      }
     }
   }
 
@@ -232,6 +265,7 @@ class ServerImpl : public Server {
       all_.insert(&socket);
     }
     socket.set_option(tcp::no_delay(true));
+    const auto opened = std::chrono::steady_clock::now();
     beast::flat_buffer buffer;
     // Beast reads at most the buffer's free capacity per recv (512 bytes for a fresh buffer):
     // without room, a 3 MB body took 6,000 system calls.
@@ -246,23 +280,31 @@ class ServerImpl : public Server {
       SetIdle(&socket, false);
       if (ec == bhttp::error::need_buffer) ec = {};  // body bytes arrived with the header
       if (ec) {
-        if (ec != bhttp::error::end_of_stream) spdlog::warn("http: closing connection: {}", ec.message());
+        // A connection closed by the idle reaper reads EOF or a reset: not worth a warning.
+        if (ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset && !IdleReaped(&socket)) {
+          spdlog::warn("http: closing connection: {}", ec.message());
+        }
         break;
       }
-      if (!ServeRequest(socket, buffer, parser)) break;
+      const bool too_old =
+          options_.conn_timeout_ms > 0 &&
+          std::chrono::steady_clock::now() - opened >= std::chrono::milliseconds(options_.conn_timeout_ms);
+      if (!ServeRequest(socket, buffer, parser, too_old)) break;
     }
     beast::error_code ec;
     socket.shutdown(tcp::socket::shutdown_send, ec);
     std::lock_guard<std::mutex> lock(mu_);
     all_.erase(&socket);
     idle_.erase(&socket);
+    reaped_.erase(&socket);
     --active_;
     cv_.notify_all();
   }
 
   // Returns whether the connection may serve another request.
+  // `last` (the connection reached -http.connTimeout): answer with `Connection: close`.
   bool ServeRequest(tcp::socket& socket, beast::flat_buffer& buffer,
-                    bhttp::request_parser<bhttp::buffer_body>& parser) {
+                    bhttp::request_parser<bhttp::buffer_body>& parser, bool last) {
     auto& msg = parser.get();
     Request req;
     req.method = std::string(msg.method_string());
@@ -285,7 +327,7 @@ class ServerImpl : public Server {
       if (ec) return false;
     }
     BeastBodyReader body(socket, buffer, parser);
-    BeastResponseWriter writer(socket, msg.version(), msg.keep_alive() && !stopping_);
+    BeastResponseWriter writer(socket, msg.version(), msg.keep_alive() && !stopping_ && !last);
     writer.SetHeader("X-Server-Hostname", Hostname());
     handler_(req, body, writer);
     bool keep_alive = writer.Finish();
@@ -324,7 +366,10 @@ class ServerImpl : public Server {
   std::condition_variable cv_;
   int active_ = 0;
   std::set<tcp::socket*> all_;
-  std::set<tcp::socket*> idle_;
+  // Connections waiting for their next request, since when.
+  std::map<tcp::socket*, std::chrono::steady_clock::time_point> idle_;
+  std::set<tcp::socket*> reaped_;  // shut down by the reaper, not yet gone
+  std::thread reaper_thread_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <cstdint>
 #include <string>
 
 #include "vl/common/status.h"
@@ -13,6 +14,12 @@ namespace vl::http {
 struct ServerOptions {
   std::string listen_addr = ":9428";  // host:port; empty host = all interfaces
   int max_graceful_shutdown_seconds = 7;
+  // -http.idleConnTimeout: a connection whose client sends nothing for this long is closed
+  // (between requests and while a request is being received). 0 = never.
+  int64_t idle_conn_timeout_ms = 60'000;
+  // -http.connTimeout: once a connection is this old, its next response says
+  // `Connection: close`, so clients reconnect and spread over load-balanced servers. 0 = never.
+  int64_t conn_timeout_ms = 120'000;
 };
 
 class Server {
