@@ -1,5 +1,6 @@
 #include "vl/storage/column.h"
 
+#define XXH_INLINE_ALL  // token hashing runs per token of every stored value: no call per hash
 #include <xxhash.h>
 
 #include <unordered_map>
