@@ -2,7 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
+#include <algorithm>
+#include <atomic>
 
 #include "vl/cluster/wire.h"
 #include "vl/common/metrics.h"
@@ -67,6 +68,9 @@ Status ReadFrames(ResponseStream& stream, bool compressed, const std::function<b
 
 RemoteBackend::RemoteBackend(RemoteBackendOptions options) : options_(std::move(options)) {
   for (const auto& addr : options_.nodes) clients_.push_back(HttpClient::Create(addr, options_.client));
+  // Two queries at a time get every node read in parallel; more share the threads (a query
+  // then reads some nodes one after another on its own thread).
+  io_ = std::make_unique<WorkerPool>(std::max<size_t>(2 * clients_.size(), 2));
 }
 
 Status RemoteBackend::Execute(const select::QueryContext& ctx, const logsql::Query& query, logsql::ResultSink& sink,
@@ -85,11 +89,10 @@ Status RemoteBackend::Execute(const select::QueryContext& ctx, const logsql::Que
   std::vector<Result<std::unique_ptr<ResponseStream>>> streams;
   for (size_t i = 0; i < n; ++i) streams.emplace_back(Status::Unavailable("not started"));
   {
-    std::vector<std::thread> openers;
-    for (size_t i = 0; i < n; ++i) {
-      openers.emplace_back([&, i] { streams[i] = clients_[i]->Send(req); });
-    }
-    for (auto& t : openers) t.join();
+    std::atomic<size_t> next{0};
+    io_->Run(n - 1, [&] {
+      for (size_t i; (i = next.fetch_add(1)) < n;) streams[i] = clients_[i]->Send(req);
+    });
   }
   std::vector<size_t> live;
   std::string down;
@@ -123,9 +126,10 @@ Status RemoteBackend::Execute(const select::QueryContext& ctx, const logsql::Que
   logsql::PipeRunner runner(split.local, sink);
   std::atomic<bool> stop{false};
   std::vector<Status> results(n);
-  std::vector<std::thread> readers;
-  for (size_t i : live) {
-    readers.emplace_back([&, i] {
+  std::atomic<size_t> next{0};
+  io_->Run(live.size() - 1, [&] {
+    for (size_t k; (k = next.fetch_add(1)) < live.size();) {
+      const size_t i = live[k];
       results[i] = ReadFrames(**streams[i], !options_.disable_compression, [&](logsql::ResultBlock&& b) {
         if (stop.load() || (cancelled && cancelled->load())) return false;
         if (!runner.Push(std::move(b))) stop.store(true);
@@ -133,9 +137,8 @@ Status RemoteBackend::Execute(const select::QueryContext& ctx, const logsql::Que
       });
       // Stop reading early: dropping the stream closes the connection, so the node stops too.
       streams[i] = Status::Cancelled("done");
-    });
-  }
-  for (auto& t : readers) t.join();
+    }
+  });
   if (cancelled && cancelled->load()) return Status::Cancelled("query cancelled");
   for (size_t i : live) {
     if (results[i].ok()) continue;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "vl/cluster/http_client.h"
+#include "vl/common/worker_pool.h"
 #include "vl/select/query_runner.h"
 
 namespace vl::cluster {
@@ -31,6 +32,10 @@ class RemoteBackend : public select::QueryBackend {
  private:
   RemoteBackendOptions options_;
   std::vector<std::unique_ptr<HttpClient>> clients_;
+  // Threads that open and read the nodes' responses: starting two threads per node for every
+  // query cost more than a small query itself. They block on the network, so the pool is not
+  // the shared CPU pool.
+  std::unique_ptr<WorkerPool> io_;
 };
 
 // Reads /internal/select/query frames from `stream`, handing each decoded block to `on_block`
