@@ -1,4 +1,5 @@
 #include "vl/common/worker_pool.h"
+#include "vl/common/thread_name.h"
 
 #include <algorithm>
 
@@ -13,7 +14,12 @@ struct WorkerPool::Job {
 };
 
 WorkerPool::WorkerPool(size_t threads) {
-  for (size_t i = 0; i < threads; i++) threads_.emplace_back([this] { Loop(); });
+  for (size_t i = 0; i < threads; i++) {
+    threads_.emplace_back([this] {
+      SetThreadName("vl-worker");
+      Loop();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() {

@@ -1,4 +1,5 @@
 #include "vl/http/server.h"
+#include "vl/common/thread_name.h"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -217,7 +218,10 @@ class ServerImpl : public Server {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) break;
       ++active_;
-      std::thread([this, s = std::move(socket)]() mutable { ServeConnection(std::move(s)); }).detach();
+      std::thread([this, s = std::move(socket)]() mutable {
+        SetThreadName("vl-http");
+        ServeConnection(std::move(s));
+      }).detach();
     }
   }
 

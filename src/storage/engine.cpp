@@ -13,6 +13,7 @@
 
 #include "vl/storage/format.h"
 #include "vl/storage/row_batch.h"
+#include "vl/common/thread_name.h"
 
 namespace vl {
 
@@ -131,9 +132,18 @@ Status StorageEngine::Init() {
   // Before accepting: a node started on a full disk must refuse its very first insert.
   CheckFreeSpace();
   accepting_ = true;
-  flusher_ = std::thread([this] { FlusherLoop(); });
-  merger_ = std::thread([this] { MergerLoop(); });
-  disk_guard_ = std::thread([this] { DiskGuardLoop(); });
+  flusher_ = std::thread([this] {
+    SetThreadName("vl-flush");
+    FlusherLoop();
+  });
+  merger_ = std::thread([this] {
+    SetThreadName("vl-merge");
+    MergerLoop();
+  });
+  disk_guard_ = std::thread([this] {
+    SetThreadName("vl-diskguard");
+    DiskGuardLoop();
+  });
   return Status::OK();
 }
 

@@ -3,17 +3,29 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
 #include "vl/common/bytes_equal.h"
+#include "vl/common/worker_pool.h"
 #include "vl/storage/column.h"
 #include "vl/storage/column_typed.h"
 #include "vl/storage/format.h"
 #include "vl/storage/part.h"
 
 namespace vl::storage {
+
+struct PartWriter::EncodedColumn {
+  bool present = false;       // some value is non-empty
+  bool inline_const = false;  // stored in the index, no data
+  ColumnEncoding enc{};
+  NumericRange range;
+  std::string data;
+  size_t data_size = 0;  // bytes of `data` before the bloom filter
+};
 
 std::string PartMeta::ToJson() const {
   char buf[512];
@@ -118,56 +130,78 @@ Status PartWriter::AddBlock(const StreamID& id, const StreamTags& tags, const Bl
   PutVarint(&index_, data_off_ + data_buf_.size() - ts_off);
 
   // Columns whose values are all empty are not stored.
+  const size_t total_cols = block.columns.size();
+  if (encoded_.size() < total_cols) encoded_.resize(total_cols);
   size_t ncols = 0;
-  for (const auto& col : block.columns) {
+  for (size_t c = 0; c < total_cols; c++) {
+    EncodedColumn& e = encoded_[c];
+    const auto& col = block.columns[c];
+    e.present = false;
     for (auto v : col)
       if (!v.empty()) {
-        ncols++;
+        e.present = true;
         break;
       }
+    if (!e.present) continue;
+    ncols++;
+    bool same = true;
+    for (size_t i = 1; i < col.size() && same; i++) same = BytesEqual(col[i], col[0]);
+    e.inline_const = same && col[0].size() <= kMaxInlineConstBytes;
   }
   PutVarint(&index_, ncols);
-  for (size_t c = 0; c < block.columns.size(); c++) {
-    const auto& col = block.columns[c];
-    bool any = false;
-    for (auto v : col)
-      if (!v.empty()) {
-        any = true;
-        break;
-      }
-    if (!any) continue;
+
+  // Encoding, token hashing, bloom filters and compression of one column do not depend on the
+  // others: big blocks spread their columns over the shared worker pool (a flush is otherwise
+  // one thread doing most of the ingestion work while the other core idles).
+  std::atomic<size_t> next{0};
+  auto encode_columns = [&] {
+    thread_local std::vector<std::string_view> distinct;
+    thread_local std::vector<uint64_t> token_hashes;
+    for (size_t c; (c = next.fetch_add(1)) < total_cols;) {
+      EncodedColumn& e = encoded_[c];
+      if (!e.present || e.inline_const) continue;
+      e.data.clear();
+      e.enc = EncodeColumn(block.columns[c], &e.data, &distinct, &e.range);
+      e.data_size = e.data.size();
+      // Tokenizing the distinct values of a dictionary column gives the same tokens, far cheaper.
+      const bool few = e.enc == ColumnEncoding::kConst || e.enc == ColumnEncoding::kDict;
+      CollectTokenHashes(few ? distinct : block.columns[c], &token_hashes);
+      BloomFilter::BuildFromHashes(token_hashes, &e.data);
+    }
+  };
+  if (rows >= kParallelBlockRows && ncols > 1) {
+    WorkerPool& pool = WorkerPool::Shared();
+    pool.Run(std::min(pool.size(), ncols - 1), encode_columns);
+  } else {
+    encode_columns();
+  }
+
+  for (size_t c = 0; c < total_cols; c++) {
+    const EncodedColumn& e = encoded_[c];
+    if (!e.present) continue;
     auto [nit, new_name] =
         name_idx_.emplace(std::string(block.names[c]), static_cast<uint32_t>(name_idx_.size()));
     if (new_name) PutString(&names_, block.names[c]);
     PutVarint(&index_, nit->second);
-    bool same = true;
-    for (size_t i = 1; i < col.size() && same; i++) same = BytesEqual(col[i], col[0]);
-    if (same && col[0].size() <= kMaxInlineConstBytes) {
+    if (e.inline_const) {
       // Inline const: no data chunk, no bloom filter (the reader tokenizes the value itself).
+      const std::string_view value = block.columns[c][0];
       PutVarint(&index_, static_cast<uint8_t>(ColumnEncoding::kConst));
-      NumericRange range = ComputeNumericRange({col[0]});
+      NumericRange range = ComputeNumericRange({value});
       PutVarint(&index_, 2 | (range.valid ? 1 : 0));
-      PutString(&index_, col[0]);
+      PutString(&index_, value);
       PutRange(range);
       continue;
     }
-    uint64_t off = data_off_ + data_buf_.size();
-    NumericRange range;
-    ColumnEncoding enc = EncodeColumn(col, &data_buf_, &distinct_, &range);
-    uint64_t size = data_off_ + data_buf_.size() - off;
-    uint64_t boff = data_off_ + data_buf_.size();
-    // Tokenizing the distinct values of a dictionary column gives the same tokens, far cheaper.
-    const bool few = enc == ColumnEncoding::kConst || enc == ColumnEncoding::kDict;
-    CollectTokenHashes(few ? distinct_ : col, &token_hashes_);
-    BloomFilter::BuildFromHashes(token_hashes_, &data_buf_);
-    uint64_t bsize = data_off_ + data_buf_.size() - boff;
-    PutVarint(&index_, static_cast<uint8_t>(enc));
-    PutVarint(&index_, range.valid ? 1 : 0);
+    const uint64_t off = data_off_ + data_buf_.size();
+    data_buf_.append(e.data);
+    PutVarint(&index_, static_cast<uint8_t>(e.enc));
+    PutVarint(&index_, e.range.valid ? 1 : 0);
     PutVarint(&index_, off);
-    PutVarint(&index_, size);
-    PutVarint(&index_, boff);
-    PutVarint(&index_, bsize);
-    PutRange(range);
+    PutVarint(&index_, e.data_size);
+    PutVarint(&index_, off + e.data_size);
+    PutVarint(&index_, e.data.size() - e.data_size);
+    PutRange(e.range);
   }
   meta_.rows += rows;
   meta_.blocks++;

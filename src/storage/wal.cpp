@@ -17,6 +17,7 @@
 #include "vl/storage/format.h"
 #include "vl/storage/ingest_batch.h"
 #include "vl/storage/row_batch.h"
+#include "vl/common/thread_name.h"
 
 namespace vl::storage {
 
@@ -139,7 +140,12 @@ Wal::~Wal() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void Wal::Start() { writer_ = std::thread([this] { WriterLoop(); }); }
+void Wal::Start() {
+  writer_ = std::thread([this] {
+    SetThreadName("vl-wal");
+    WriterLoop();
+  });
+}
 
 uint64_t Wal::Append(std::string_view payload) { return Append(std::span<const std::string_view>(&payload, 1)); }
 

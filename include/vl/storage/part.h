@@ -164,8 +164,11 @@ class PartWriter {
   std::string streams_;
   std::unordered_map<std::string, uint32_t> name_idx_;
   std::string names_;
-  std::vector<std::string_view> distinct_;  // scratch: distinct values of a column
-  std::vector<uint64_t> token_hashes_;       // scratch: distinct token hashes of a column
+  // One column of the block being added: encoded data followed by its bloom filter.
+  struct EncodedColumn;
+  std::vector<EncodedColumn> encoded_;  // reused from block to block
+  // Blocks of at least this many rows encode their columns in parallel.
+  static constexpr size_t kParallelBlockRows = 1024;
   PartMeta meta_;
   bool done_ = false;
 };
