@@ -126,10 +126,7 @@ class Inserter::Writer : public insert::RowWriter {
     if (pending_ == 0) return Status::OK();
     pending_ = 0;
     Status s = inserter_->Ship(*bodies_, accepted);
-    for (size_t i = 0; i < bodies_->plain.size(); ++i) {
-      bodies_->plain[i].clear();
-      bodies_->rows[i] = 0;
-    }
+    bodies_->Clear();
     return s;
   }
 
@@ -158,10 +155,7 @@ std::unique_ptr<Inserter::Bodies> Inserter::TakeBodies() {
 }
 
 void Inserter::ReturnBodies(std::unique_ptr<Bodies> bodies) {
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    bodies->plain[i].clear();
-    bodies->rows[i] = 0;
-  }
+  bodies->Clear();
   std::lock_guard<std::mutex> lock(bodies_mu_);
   // One set per concurrent request is enough; more would only hold memory.
   if (free_bodies_.size() < 2 * nodes_.size() * static_cast<size_t>(std::max(options_.concurrency, 1))) {

@@ -29,11 +29,7 @@ std::string_view StreamTags::Get(std::string_view name) const {
 
 std::string StreamTags::MarshalCanonical() const {
   std::string out;
-  AppendVarint(labels_.size(), &out);
-  for (const auto& [n, v] : labels_) {
-    AppendLengthPrefixed(n, &out);
-    AppendLengthPrefixed(v, &out);
-  }
+  AppendCanonicalTags(labels_, &out);
   return out;
 }
 
@@ -66,11 +62,7 @@ StreamID StreamID::Compute(TenantID tenant, const StreamTags& tags) {
   // Per-thread scratch: computing an id per ingested row must not allocate.
   thread_local std::string canonical;
   canonical.clear();
-  AppendVarint(tags.labels().size(), &canonical);
-  for (const auto& [n, v] : tags.labels()) {
-    AppendLengthPrefixed(n, &canonical);
-    AppendLengthPrefixed(v, &canonical);
-  }
+  AppendCanonicalTags(tags.labels(), &canonical);
   return ComputeFromCanonical(tenant, canonical);
 }
 

@@ -63,7 +63,7 @@ const RowBuilder::StreamEntry& RowBuilder::StreamOf(const std::vector<FieldView>
   const CommonParams& p = params_;
   const bool has_ignore = !p.ignore_fields.empty();
   // Stream-field values in stream_fields order ("" = absent or ignored: empty values are not tags).
-  thread_local std::vector<std::pair<std::string_view, std::string_view>> labels;
+  std::vector<std::pair<std::string_view, std::string_view>>& labels = labels_;
   labels.clear();
   key_.clear();
   for (const std::string& sf : p.stream_fields) {
@@ -85,11 +85,7 @@ const RowBuilder::StreamEntry& RowBuilder::StreamOf(const std::vector<FieldView>
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
   StreamEntry e;
-  AppendVarint(labels.size(), &e.tags);
-  for (const auto& [n, v] : labels) {
-    AppendLengthPrefixed(n, &e.tags);
-    AppendLengthPrefixed(v, &e.tags);
-  }
+  AppendCanonicalTags(labels, &e.tags);
   e.id = StreamID::ComputeFromCanonical(p.tenant, e.tags);
   return streams_.emplace(key_, std::move(e)).first->second;
 }

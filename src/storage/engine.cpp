@@ -11,9 +11,9 @@
 #include <chrono>
 #include <cstring>
 
+#include "vl/common/thread_name.h"
 #include "vl/storage/format.h"
 #include "vl/storage/row_batch.h"
-#include "vl/common/thread_name.h"
 
 namespace vl {
 
@@ -168,9 +168,7 @@ IngestBatch StorageEngine::NewBatch() {
 
 Status StorageEngine::Add(std::vector<LogRow> rows, AddResult* result) {
   IngestBatch batch = NewBatch();
-  std::string tags;
-  std::vector<FieldView> fields;
-  for (const LogRow& r : rows) batch.Append(ViewOf(r, &tags, &fields));
+  batch.AppendRows(rows);
   return AddBatch(std::move(batch), result);
 }
 

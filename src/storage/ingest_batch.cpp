@@ -73,6 +73,12 @@ void IngestBatch::Append(const RowView& row) {
   scratch_rows_++;
 }
 
+void IngestBatch::AppendRows(const std::vector<LogRow>& rows) {
+  std::string tags;
+  std::vector<FieldView> fields;
+  for (const LogRow& r : rows) Append(ViewOf(r, &tags, &fields));
+}
+
 void IngestBatch::Spill() {
   if (scratch_rows_ == 0) return;
   if (chunk_rows_ > 0 && chunk_.size() + used_ > kChunkBytes) FinishChunk();

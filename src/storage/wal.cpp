@@ -23,9 +23,7 @@ namespace vl::storage {
 
 void EncodeRows(const std::vector<LogRow>& rows, std::string* out) {
   IngestBatch batch(INT64_MIN, INT64_MAX);
-  std::string tags;
-  std::vector<FieldView> fields;
-  for (const LogRow& r : rows) batch.Append(ViewOf(r, &tags, &fields));
+  batch.AppendRows(rows);
   *out = batch.TakePayload();
 }
 

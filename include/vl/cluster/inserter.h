@@ -55,6 +55,13 @@ class Inserter : public insert::RowStore {
     std::vector<std::string> plain;
     std::vector<std::string> compressed;
     std::vector<uint64_t> rows;
+    // Empties every node's batch, keeping the capacity.
+    void Clear() {
+      for (size_t i = 0; i < plain.size(); ++i) {
+        plain[i].clear();
+        rows[i] = 0;
+      }
+    }
   };
 
   // The node for the next row of the stream with this hash (see Placement above).

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "vl/common/varint.h"
+
 namespace vl {
 
 struct TenantID {
@@ -43,6 +45,18 @@ class StreamTags {
  private:
   std::vector<std::pair<std::string, std::string>> labels_;
 };
+
+// Appends the canonical encoding of (name, value) labels already sorted and deduplicated:
+// varuint count + (varuint len + name, varuint len + value) per label. Works for any range of
+// pairs of strings or string views.
+template <typename Labels>
+void AppendCanonicalTags(const Labels& labels, std::string* out) {
+  AppendVarint(labels.size(), out);
+  for (const auto& [n, v] : labels) {
+    AppendLengthPrefixed(n, out);
+    AppendLengthPrefixed(v, out);
+  }
+}
 
 // 128-bit stream id scoped to a tenant. Ordering groups tenants together.
 struct StreamID {

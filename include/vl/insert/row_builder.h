@@ -63,6 +63,7 @@ class RowBuilder {
   // Keyed by the stream-field values (length-prefixed, in stream_fields order).
   std::unordered_map<std::string, StreamEntry> streams_;
   std::string key_;
+  std::vector<std::pair<std::string_view, std::string_view>> labels_;  // scratch of StreamOf
 };
 
 // Removes ANSI escape sequences (CSI `ESC [ ... final`, OSC, two-byte ESC x) from `s` in place.

@@ -32,6 +32,8 @@ class IngestBatch {
   IngestBatch& operator=(IngestBatch&&) = default;
 
   void Append(const RowView& row);
+  // The same for owned rows (tests, tools, Storage::Add); zero stream ids are computed.
+  void AppendRows(const std::vector<LogRow>& rows);
 
   uint64_t rows() const { return rows_; }
   uint64_t too_old() const { return too_old_; }

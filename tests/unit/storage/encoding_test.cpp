@@ -215,6 +215,13 @@ TEST(IngestBatch, ChunksAreSelfContainedPayloads) {
   EXPECT_EQ(rows.size(), static_cast<size_t>(kRows));
 }
 
+// Replays the WAL in `dir`: every row's timestamp minus 1000, in log order.
+static Status ReplayTimestampsFrom1000(const std::string& dir, std::vector<int64_t>* seen, WalReplayStats* stats) {
+  return Wal::Replay(dir, [&](uint64_t, std::vector<LogRow>&& rows) {
+    for (auto& r : rows) seen->push_back(r.timestamp - 1000);
+  }, stats);
+}
+
 // More records in one group commit than one writev takes (IOV_MAX pieces): all land, in order.
 TEST(Wal, ManyRecordsInOneCommit) {
   storage_test::TempDir dir;
@@ -232,11 +239,9 @@ TEST(Wal, ManyRecordsInOneCommit) {
     ASSERT_TRUE(wal.WaitDurable(lsn).ok());
     wal.Stop();
   }
-  std::vector<int64_t> seen;
   WalReplayStats stats;
-  ASSERT_TRUE(Wal::Replay(dir.path, [&](uint64_t, std::vector<LogRow>&& rows) {
-                for (auto& r : rows) seen.push_back(r.timestamp - 1000);
-              }, &stats).ok());
+  std::vector<int64_t> seen;
+  ASSERT_TRUE(ReplayTimestampsFrom1000(dir.path, &seen, &stats).ok());
   ASSERT_EQ(seen.size(), static_cast<size_t>(kRecords));
   for (int i = 0; i < kRecords; i++) ASSERT_EQ(seen[i], i);
   EXPECT_EQ(stats.truncated_bytes, 0u);
@@ -258,11 +263,9 @@ TEST(Wal, MultiPieceRecordReplaysWhole) {
     ASSERT_TRUE(wal.WaitDurable(wal.Append(pieces)).ok());
     wal.Stop();
   }
-  std::vector<int64_t> seen;
   WalReplayStats stats;
-  ASSERT_TRUE(Wal::Replay(dir.path, [&](uint64_t, std::vector<LogRow>&& rows) {
-                for (auto& r : rows) seen.push_back(r.timestamp - 1000);
-              }, &stats).ok());
+  std::vector<int64_t> seen;
+  ASSERT_TRUE(ReplayTimestampsFrom1000(dir.path, &seen, &stats).ok());
   EXPECT_EQ(stats.records, 1u);
   ASSERT_EQ(seen.size(), 15u);
   for (int i = 0; i < 15; i++) EXPECT_EQ(seen[i], i);
