@@ -20,6 +20,34 @@ TEST(Tokenizer, UnicodeLettersAreWordChars) {
   EXPECT_EQ(Tokenize("错误 😀 ok"), (std::vector<std::string>{"错误", "ok"}));
 }
 
+// ForEachToken's byte-class fast path must split exactly like a walk with IsWordCharAt over
+// every byte: random mixes of ASCII, multi-byte letters, symbols and invalid UTF-8.
+TEST(Tokenizer, FastPathMatchesPerCharacterDefinition) {
+  const std::vector<std::string> pieces = {"a", "Z", "9", "_", " ", "-", "/", "\xff", "\xc3",
+                                           "é", "ж", "错", "😀", "—", "\xe2\x80", "\x80", "\t"};
+  uint64_t seed = 42;
+  auto next = [&] { return seed = seed * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (int round = 0; round < 2000; round++) {
+    std::string s;
+    for (int i = static_cast<int>(next() >> 60); i >= 0; i--) s += pieces[(next() >> 33) % pieces.size()];
+    std::vector<std::string> want;
+    for (size_t i = 0, start = 0; i <= s.size();) {
+      size_t len = 1;
+      const bool word = i < s.size() && IsWordCharAt(s, i, &len);
+      if (!word) {
+        if (i > start) want.push_back(s.substr(start, i - start));
+        i += len;
+        start = i;
+      } else {
+        i += len;
+      }
+    }
+    std::vector<std::string> got;
+    ForEachToken(s, [&](std::string_view t) { got.emplace_back(t); });
+    ASSERT_EQ(got, want) << "input: " << s;
+  }
+}
+
 TEST(Tokenizer, Boundaries) {
   std::string_view s = "xerror error_x error";
   EXPECT_FALSE(IsTokenBoundaryBefore(s, 1));
