@@ -125,7 +125,7 @@ Status StorageEngine::Init() {
     spdlog::info("storage: replayed {} WAL records from {} segments, {} rows restored", stats.records,
                  stats.segments, replayed);
   wal_ = std::make_unique<Wal>(wal_dir_, opts_.wal_sync_window_us, fsync,
-                               std::max(stats.max_seq, max_covered) + 1);
+                               std::max(stats.max_seq, max_covered) + 1, opts_.wal_direct_io);
   wal_->Start();
   VL_RETURN_IF_ERROR(Flush());  // also deletes the replayed segments
   ApplyDiskUsageLimit();

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include "vl/storage/format.h"
@@ -43,6 +44,18 @@ bool DecodeRows(std::string_view data, std::vector<LogRow>* rows) {
   });
   return well_formed && ok;
 }
+
+namespace {
+// O_DIRECT needs block-aligned buffers, offsets and lengths; 4096 covers 512- and 4K-sector disks.
+constexpr size_t kDirectAlign = 4096;
+constexpr size_t kStageBytes = 4u << 20;
+
+bool AllZero(std::string_view s) {
+  for (char c : s)
+    if (c != 0) return false;
+  return true;
+}
+}  // namespace
 
 std::string WalSegmentName(uint64_t seq) {
   char buf[32];
@@ -114,6 +127,9 @@ Status Wal::ReplayPayloads(const std::string& dir,
       fn(seqs[i], payload);
       off += 8 + len;
     }
+    // Direct-I/O segments end in zero padding up to a block boundary until they are closed
+    // cleanly (a kill -9 leaves it): the end of the records, not damage.
+    if (bad && AllZero(std::string_view(data).substr(off))) bad = false;
     if (bad) {
       stats->truncated_bytes += data.size() - off;
       if (i + 1 == seqs.size()) {
@@ -130,12 +146,19 @@ Status Wal::ReplayPayloads(const std::string& dir,
   return Status::OK();
 }
 
-Wal::Wal(std::string dir, int64_t sync_window_us, bool fsync, uint64_t start_seq)
-    : dir_(std::move(dir)), sync_window_us_(sync_window_us), fsync_(fsync), cur_seq_(start_seq) {}
+
+void Wal::FreeDeleter::operator()(char* p) const { std::free(p); }
+
+Wal::Wal(std::string dir, int64_t sync_window_us, bool fsync, uint64_t start_seq, bool direct_io)
+    : dir_(std::move(dir)),
+      sync_window_us_(sync_window_us),
+      fsync_(fsync),
+      cur_seq_(start_seq),
+      direct_io_(direct_io) {}
 
 Wal::~Wal() {
   Stop();
-  if (fd_ >= 0) ::close(fd_);
+  (void)CloseSegment();
 }
 
 void Wal::Start() {
@@ -224,16 +247,89 @@ Status Wal::SyncCurrent() {
   return Status::OK();
 }
 
-Status Wal::WriteBatch(const Batch& b) {
-  if (fd_ < 0 || fd_seq_ != b.seq) {
-    VL_RETURN_IF_ERROR(SyncCurrent());
-    if (fd_ >= 0) ::close(fd_);
-    std::string path = dir_ + "/" + WalSegmentName(b.seq);
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd_ < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
-    fd_seq_ = b.seq;
-    if (fsync_) VL_RETURN_IF_ERROR(FsyncDir(dir_));
+Status Wal::OpenSegment(uint64_t seq) {
+  VL_RETURN_IF_ERROR(CloseSegment());
+  std::string path = dir_ + "/" + WalSegmentName(seq);
+  // Staged writes go to explicit offsets (pwrite ignores them under O_APPEND).
+  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (direct_io_ ? O_DIRECT : O_APPEND);
+  fd_ = ::open(path.c_str(), flags, 0644);
+  if (fd_ < 0 && direct_io_ && errno == EINVAL) fd_ = ::open(path.c_str(), flags & ~O_DIRECT, 0644);
+  if (fd_ < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
+  fd_seq_ = seq;
+  block_off_ = 0;
+  staged_bytes_ = 0;
+  if (fsync_) VL_RETURN_IF_ERROR(FsyncDir(dir_));
+  return Status::OK();
+}
+
+Status Wal::CloseSegment() {
+  if (fd_ < 0) return Status::OK();
+  Status st = SyncCurrent();
+  // Cut the padding after the last record so a closed segment holds exactly its records.
+  if (st.ok() && direct_io_ && ::ftruncate(fd_, static_cast<off_t>(block_off_ + staged_bytes_)) != 0)
+    st = Status::IOError("wal truncate: " + std::string(std::strerror(errno)));
+  ::close(fd_);
+  fd_ = -1;
+  return st;
+}
+
+Status Wal::WriteStaged(size_t len) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = ::pwrite(fd_, stage_.get() + done, len - done, static_cast<off_t>(block_off_ + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int flags = ::fcntl(fd_, F_GETFL);
+      if (errno == EINVAL && flags >= 0 && (flags & O_DIRECT)) {
+        // The file system takes O_DIRECT at open but not for this write: go on buffered.
+        spdlog::warn("wal: direct I/O refused by the file system, writing through the page cache");
+        if (::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0) continue;
+      }
+      return Status::IOError("wal write: " + std::string(std::strerror(errno)));
+    }
+    done += static_cast<size_t>(n);
   }
+  return Status::OK();
+}
+
+Status Wal::StageAndWrite(const std::vector<iovec>& iov) {
+  if (!stage_) {
+    void* p = std::aligned_alloc(kDirectAlign, kStageBytes);
+    if (p == nullptr) return Status::IOError("wal: cannot allocate the staging buffer");
+    stage_.reset(static_cast<char*>(p));
+  }
+  for (const iovec& v : iov) {
+    const char* src = static_cast<const char*>(v.iov_base);
+    size_t left = v.iov_len;
+    while (left > 0) {
+      const size_t n = std::min(left, kStageBytes - staged_bytes_);
+      std::memcpy(stage_.get() + staged_bytes_, src, n);
+      staged_bytes_ += n;
+      src += n;
+      left -= n;
+      if (staged_bytes_ == kStageBytes) {
+        VL_RETURN_IF_ERROR(WriteStaged(kStageBytes));
+        block_off_ += kStageBytes;
+        staged_bytes_ = 0;
+      }
+    }
+  }
+  if (staged_bytes_ == 0) return Status::OK();
+  // The last block goes out zero-padded and stays staged: the next record rewrites it.
+  const size_t padded = (staged_bytes_ + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+  std::memset(stage_.get() + staged_bytes_, 0, padded - staged_bytes_);
+  VL_RETURN_IF_ERROR(WriteStaged(padded));
+  const size_t full = staged_bytes_ / kDirectAlign * kDirectAlign;
+  if (full > 0) {
+    std::memmove(stage_.get(), stage_.get() + full, staged_bytes_ - full);
+    block_off_ += full;
+    staged_bytes_ -= full;
+  }
+  return Status::OK();
+}
+
+Status Wal::WriteBatch(const Batch& b) {
+  if (fd_ < 0 || fd_seq_ != b.seq) VL_RETURN_IF_ERROR(OpenSegment(b.seq));
   std::vector<iovec> iov;
   iov.reserve(b.record_starts.size() + b.pieces.size());
   for (size_t r = 0; r < b.record_starts.size(); r++) {
@@ -242,6 +338,7 @@ Status Wal::WriteBatch(const Batch& b) {
     for (size_t i = b.record_starts[r]; i < end; i++)
       iov.push_back({const_cast<char*>(b.pieces[i].data()), b.pieces[i].size()});
   }
+  if (direct_io_) return StageAndWrite(iov);
   // writev may write less than asked: skip what went out, trim a partly written piece, go on.
   size_t first = 0;
   while (first < iov.size()) {
@@ -292,6 +389,9 @@ void Wal::WriterLoop() {
     }
     done_cv_.notify_all();
   }
+  lk.unlock();
+  Status st = CloseSegment();
+  if (!st.ok()) spdlog::error("wal: {}", st.ToString());
 }
 
 }  // namespace vl::storage

@@ -31,6 +31,8 @@ struct StorageOptions {
   uint64_t max_pending_rows_hard = 0;
   // Group-commit window for the write-ahead log.
   int64_t wal_sync_window_us = 2000;
+  // WAL segments written with O_DIRECT from a staging buffer (see Wal).
+  bool wal_direct_io = true;
   // Test hook: skip fsync (never used by the server binary).
   bool disable_fsync = false;
   // -retention.maxDiskSpaceUsageBytes: the oldest day partitions are dropped while the data

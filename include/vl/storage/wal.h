@@ -1,6 +1,10 @@
 // Write-ahead log with group commit: `<dir>/<16-digit seq>.log` segments of checksummed records.
-// Record = u32 payload length + u32 XXH32(payload) + payload (ingest_batch.h format).
+// Record = u32 payload length + u32 XXH32(payload) + payload (ingest_batch.h format). A segment
+// written with direct I/O may end in zero padding up to a 4 KiB boundary (cut when the segment is
+// closed, left by a crash); replay reads it as the end of the records.
 #pragma once
+
+#include <sys/uio.h>
 
 #include <condition_variable>
 #include <cstdint>
@@ -31,7 +35,11 @@ struct WalReplayStats {
 
 class Wal {
  public:
-  Wal(std::string dir, int64_t sync_window_us, bool fsync, uint64_t start_seq);
+  // direct_io: records are copied into an aligned staging buffer and written with O_DIRECT
+  // (falling back to buffered writes where the file system refuses it). The kernel then neither
+  // copies them into the page cache nor writes them back at fsync time: at full ingestion speed
+  // that copy was about 8% of the server's CPU and half of each commit's latency.
+  Wal(std::string dir, int64_t sync_window_us, bool fsync, uint64_t start_seq, bool direct_io = false);
   ~Wal();
 
   // Reads every segment in order and calls fn(seq, payload) per record whose checksum and row
@@ -76,7 +84,12 @@ class Wal {
     uint64_t end_lsn;
   };
   void WriterLoop();
+  Status OpenSegment(uint64_t seq);
+  Status CloseSegment();
   Status WriteBatch(const Batch& b);
+  // Direct-I/O path of WriteBatch: stages the bytes and writes whole aligned blocks.
+  Status StageAndWrite(const std::vector<iovec>& iov);
+  Status WriteStaged(size_t len);
   Status SyncCurrent();
 
   const std::string dir_;
@@ -100,6 +113,15 @@ class Wal {
   // Writer-thread state.
   int fd_ = -1;
   uint64_t fd_seq_ = 0;
+  // Direct-I/O writing: stage_ holds the segment's bytes from block_off_ on; the first
+  // staged_bytes_ are valid (the last partial block, rewritten with the next record).
+  const bool direct_io_;
+  struct FreeDeleter {
+    void operator()(char* p) const;
+  };
+  std::unique_ptr<char, FreeDeleter> stage_;
+  uint64_t block_off_ = 0;
+  size_t staged_bytes_ = 0;
 };
 
 std::string WalSegmentName(uint64_t seq);
