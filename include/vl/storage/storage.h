@@ -29,8 +29,11 @@ struct StorageOptions {
   // Backpressure: while more rows than this wait in memory, Add() blocks until the flusher
   // catches up (or fails with Unavailable after 30 s). 0 = 2 x max_pending_rows (keeps peak memory under 200 MiB at full ingestion speed).
   uint64_t max_pending_rows_hard = 0;
-  // Group-commit window for the write-ahead log.
-  int64_t wal_sync_window_us = 2000;
+  // Group-commit window for the write-ahead log: how long the writer waits for more records
+  // before a commit. Records that arrive while a commit is being written and fsynced join the
+  // next one anyway; with direct I/O a 2 ms wait only added latency (368k vs 391k rows/s,
+  // medians of 6 alternating runs).
+  int64_t wal_sync_window_us = 0;
   // WAL segments written with O_DIRECT from a staging buffer (see Wal).
   bool wal_direct_io = true;
   // Test hook: skip fsync (never used by the server binary).
