@@ -146,3 +146,67 @@ void BM_FlushPart(benchmark::State& state) {
 BENCHMARK(BM_FlushPart)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+namespace {
+
+// A merge of 4 flushed parts of 100k rows each (consecutive time ranges, as successive flushes
+// produce) into one: the per-row figure is what each rewrite of a row costs (write amplification
+// times per row over the data's life).
+void BM_MergeParts(benchmark::State& state) {
+  constexpr int kParts = 4, kPartRows = 100'000;
+  std::vector<std::string> bodies;
+  {
+    vl::bench::LogGenerator gen(7, 1'700'000'000'000'000'000LL, 1'000'000);
+    for (int p = 0; p < kParts; p++) {
+      std::string body;
+      for (int i = 0; i < kPartRows; i++) gen.Append(&body);
+      bodies.push_back(std::move(body));
+    }
+  }
+  char tmpl[] = "/tmp/vl_merge_bench_XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  uint64_t part_id = 1;
+  int64_t rows = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::shared_ptr<vl::storage::Partition> partition;
+    for (const std::string& body : bodies) {
+      struct Chunks : vl::insert::RowWriter {
+        vl::storage::IngestBatch batch{INT64_MIN, INT64_MAX};
+        void Append(const vl::RowView& r) override { batch.Append(r); }
+        size_t pending_rows() const override { return batch.rows(); }
+        vl::Status Commit(uint64_t*) override { return vl::Status::OK(); }
+      } chunks;
+      vl::insert::CommonParams params;
+      params.stream_fields = {"app"};
+      vl::insert::JsonLineParser parser(params, &chunks);
+      (void)parser.Feed(body);
+      (void)parser.Finish();
+      vl::storage::RowBatch batch(chunks.batch.TakePayloads());
+      if (!batch.Decode()) state.SkipWithError("decode failed");
+      for (auto& [day, refs] : batch.days()) {
+        if (!partition) {
+          auto opened = vl::storage::Partition::Open(dir + "/" + std::to_string(day), day, false);
+          if (!opened.ok()) {
+            state.SkipWithError("cannot open partition");
+            return;
+          }
+          partition = *opened;
+        }
+        if (!partition->AddRows(batch, &refs, 0, part_id++).ok()) state.SkipWithError("flush failed");
+        rows += static_cast<int64_t>(refs.size());
+      }
+    }
+    state.ResumeTiming();
+    auto merged = partition->Merge(true, part_id++, nullptr);
+    if (!merged.ok() || !merged.value()) state.SkipWithError("merge failed");
+    state.PauseTiming();
+    partition->Drop();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(rows);
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_MergeParts)->Unit(benchmark::kMillisecond);
+
+}  // namespace

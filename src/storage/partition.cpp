@@ -3,12 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <map>
 #include <set>
 #include <unordered_map>
 
 #include "vl/storage/block_builder.h"
 #include "vl/storage/format.h"
+#include "vl/storage/part_merger.h"
 #include "vl/storage/wal.h"
 
 namespace vl::storage {
@@ -205,119 +205,14 @@ Result<bool> Partition::Merge(bool all, uint64_t part_id, const std::atomic<bool
   return true;
 }
 
-namespace {
-
-// Rows of one stream accumulated for an output block; owns its strings.
-struct OwnedBlock {
-  std::vector<int64_t> ts;
-  std::map<std::string, std::vector<std::string>, std::less<>> cols;
-  size_t bytes = 0;
-};
-
-Status EmitOwned(OwnedBlock* ob, PartWriter* w, const StreamEntry& s) {
-  if (ob->ts.empty()) return Status::OK();
-  BlockInput in;
-  in.timestamps = std::move(ob->ts);
-  for (auto& [name, vals] : ob->cols) {
-    vals.resize(in.timestamps.size());
-    in.names.push_back(name);
-    in.columns.emplace_back(vals.begin(), vals.end());
-  }
-  Status st = w->AddBlock(s.id, s.tags, in);
-  ob->ts.clear();
-  ob->cols.clear();
-  ob->bytes = 0;
-  return st;
-}
-
-struct Cursor {
-  const Part* part;
-  std::vector<size_t> blocks;  // blocks of the current stream in this part
-  size_t bi = 0;
-  size_t row = 0;
-  PartBlockView view;
-  std::span<const int64_t> ts;
-  std::vector<std::pair<std::string_view, const ColumnValues*>> cols;
-
-  bool Load() {
-    while (bi < blocks.size()) {
-      view.Reset(part, blocks[bi]);
-      ts = view.timestamps();
-      cols.clear();
-      for (const auto& name : view.column_names()) cols.emplace_back(name, view.column(name));
-      row = 0;
-      if (!view.error().ok()) return false;
-      if (!ts.empty()) return true;
-      bi++;
-    }
-    return true;
-  }
-  bool done() const { return bi >= blocks.size(); }
-};
-
-}  // namespace
-
 Status Partition::MergeParts(const std::vector<std::shared_ptr<Part>>& in, uint64_t part_id,
                              const std::atomic<bool>* stop, std::shared_ptr<Part>* out) {
   uint64_t wal_seq = 0;
-  // stream id -> per input part, its block indices (in order).
-  std::map<StreamID, std::vector<std::vector<size_t>>> streams;
-  std::map<StreamID, const StreamEntry*> entries;
-  for (size_t pi = 0; pi < in.size(); pi++) {
-    wal_seq = std::max(wal_seq, in[pi]->meta().wal_seq);
-    const auto& blocks = in[pi]->blocks();
-    for (size_t b = 0; b < blocks.size(); b++) {
-      const auto& e = in[pi]->streams()[blocks[b].stream_idx];
-      auto& per_part = streams[e.id];
-      if (per_part.empty()) per_part.resize(in.size());
-      per_part[pi].push_back(b);
-      entries[e.id] = &e;
-    }
-  }
+  for (const auto& p : in) wal_seq = std::max(wal_seq, p->meta().wal_seq);
   std::string final_dir = dir_ + "/parts/" + PartDirName(part_id);
   PartWriter w(final_dir, fsync_);
   VL_RETURN_IF_ERROR(w.Begin());
-  for (auto& [sid, per_part] : streams) {
-    if (stop && stop->load()) return Status::Cancelled("merge interrupted");
-    const StreamEntry& entry = *entries[sid];
-    std::vector<std::unique_ptr<Cursor>> cursors;
-    for (size_t pi = 0; pi < in.size(); pi++) {
-      if (per_part[pi].empty()) continue;
-      auto c = std::make_unique<Cursor>();
-      c->part = in[pi].get();
-      c->blocks = per_part[pi];
-      std::sort(c->blocks.begin(), c->blocks.end(), [&](size_t a, size_t b) {
-        return c->part->blocks()[a].min_ts < c->part->blocks()[b].min_ts;
-      });
-      if (!c->Load()) return Status::Corruption("merge: cannot read " + c->part->dir());
-      cursors.push_back(std::move(c));
-    }
-    OwnedBlock ob;
-    while (true) {
-      Cursor* best = nullptr;
-      for (auto& c : cursors)
-        if (!c->done() && (!best || c->ts[c->row] < best->ts[best->row])) best = c.get();
-      if (!best) break;
-      size_t r = ob.ts.size();
-      ob.ts.push_back(best->ts[best->row]);
-      for (auto& [name, vals] : best->cols) {
-        std::string_view v = (*vals)[best->row];
-        if (v.empty()) continue;
-        auto it = ob.cols.find(name);
-        if (it == ob.cols.end()) it = ob.cols.emplace(std::string(name), std::vector<std::string>()).first;
-        it->second.resize(r);
-        it->second.emplace_back(v);
-        ob.bytes += v.size() + 1;
-      }
-      if (++best->row >= best->ts.size()) {
-        best->bi++;
-        if (!best->Load()) return Status::Corruption("merge: cannot read " + best->part->dir());
-      }
-      if (ob.ts.size() >= kMaxBlockRows || ob.bytes >= kMaxBlockBytes)
-        VL_RETURN_IF_ERROR(EmitOwned(&ob, &w, entry));
-    }
-    VL_RETURN_IF_ERROR(EmitOwned(&ob, &w, entry));
-  }
+  VL_RETURN_IF_ERROR(MergePartRows(in, &w, stop));
   PartMeta meta;
   VL_RETURN_IF_ERROR(w.Finish(wal_seq, &meta));
   auto part = Part::Open(final_dir, part_id);
