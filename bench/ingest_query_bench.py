@@ -195,7 +195,7 @@ def main():
               f"client CPU {client_cpu / args.rows * 1e6:.2f} us/row")
         print(f"disk: {disk} bytes, {disk / args.rows:.1f} B/row, raw/disk = {raw_bytes / max(disk, 1):.2f}x")
         print(f"peak RSS: {ingest_rss:.0f} MiB during ingestion, {peak_rss_mib(server.proc.pid):.0f} MiB "
-              f"after merge and queries")
+              f"after the force merge")
         rare = pick_rare(sample if streaming else lines)
         if streaming:  # the sample's count is partial: ask the server how many rows match
             status, body, _ = server.get("/select/logsql/query?" + urllib.parse.urlencode(
@@ -240,6 +240,7 @@ def main():
         if flushed:
             print(f"write amplification: {(flushed + merged) / flushed:.2f}x "
                   f"(flushed {flushed:.0f} B, merged {merged:.0f} B)")
+        print(f"peak RSS after the queries: {peak_rss_mib(server.proc.pid):.0f} MiB")
     finally:
         server.cleanup()
 
