@@ -39,18 +39,48 @@ std::string CollapseSlashes(std::string_view path) {
   return out;
 }
 
+// Blocking socket I/O cannot time out by itself (Asio retries a read that SO_RCVTIMEO
+// interrupted), so every wait on the peer is reported here and the server's reaper shuts down a
+// socket whose wait outlasts -http.idleConnTimeout: a client that stops sending in the middle of
+// a request body, or stops reading a response, no longer holds a server thread forever.
+class PeerWaits {
+ public:
+  virtual ~PeerWaits() = default;
+  virtual void SetWaiting(tcp::socket* s, bool waiting) = 0;
+};
+
+// Marks `socket` as waiting on its peer for the guard's lifetime.
+class WaitingOnPeer {
+ public:
+  WaitingOnPeer(PeerWaits* waits, tcp::socket* socket) : waits_(waits), socket_(socket) {
+    if (waits_) waits_->SetWaiting(socket_, true);
+  }
+  ~WaitingOnPeer() {
+    if (waits_) waits_->SetWaiting(socket_, false);
+  }
+  WaitingOnPeer(const WaitingOnPeer&) = delete;
+  WaitingOnPeer& operator=(const WaitingOnPeer&) = delete;
+
+ private:
+  PeerWaits* waits_;
+  tcp::socket* socket_;
+};
+
 class BeastBodyReader : public BodyReader {
  public:
   BeastBodyReader(tcp::socket& socket, beast::flat_buffer& buffer,
-                  bhttp::request_parser<bhttp::buffer_body>& parser)
-      : socket_(socket), buffer_(buffer), parser_(parser) {}
+                  bhttp::request_parser<bhttp::buffer_body>& parser, PeerWaits* waits)
+      : socket_(socket), buffer_(buffer), parser_(parser), waits_(waits) {}
 
   Result<size_t> Read(char* buf, size_t n) override {
     while (!parser_.is_done()) {
       parser_.get().body().data = buf;
       parser_.get().body().size = n;
       beast::error_code ec;
-      bhttp::read(socket_, buffer_, parser_, ec);
+      {
+        WaitingOnPeer wait(waits_, &socket_);
+        bhttp::read(socket_, buffer_, parser_, ec);
+      }
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) return Status::IOError("cannot read request body: " + ec.message());
       size_t got = n - parser_.get().body().size;
@@ -63,12 +93,13 @@ class BeastBodyReader : public BodyReader {
   tcp::socket& socket_;
   beast::flat_buffer& buffer_;
   bhttp::request_parser<bhttp::buffer_body>& parser_;
+  PeerWaits* waits_;
 };
 
 class BeastResponseWriter : public ResponseWriter {
  public:
-  BeastResponseWriter(tcp::socket& socket, unsigned version, bool keep_alive)
-      : socket_(socket), version_(version), keep_alive_(keep_alive) {}
+  BeastResponseWriter(tcp::socket& socket, unsigned version, bool keep_alive, PeerWaits* waits)
+      : socket_(socket), version_(version), keep_alive_(keep_alive), waits_(waits) {}
 
   void SetStatus(int code) override { status_ = code; }
   void SetHeader(std::string name, std::string value) override {
@@ -93,11 +124,13 @@ class BeastResponseWriter : public ResponseWriter {
       res.body() = std::move(pending_);
       res.prepare_payload();
       beast::error_code ec;
+      WaitingOnPeer wait(waits_, &socket_);
       bhttp::write(socket_, res, ec);
       return !ec && keep_alive_;
     }
     if (!pending_.empty() && !FlushChunk()) return false;
     beast::error_code ec;
+    WaitingOnPeer wait(waits_, &socket_);
     asio::write(socket_, bhttp::make_chunk_last(), ec);
     return !ec && keep_alive_;
   }
@@ -113,6 +146,7 @@ class BeastResponseWriter : public ResponseWriter {
 
   bool FlushChunk() {
     beast::error_code ec;
+    WaitingOnPeer wait(waits_, &socket_);
     if (!headers_sent_) {
       bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status_), version_};
       ApplyHeaders(res.base());
@@ -139,6 +173,7 @@ class BeastResponseWriter : public ResponseWriter {
   tcp::socket& socket_;
   unsigned version_;
   bool keep_alive_;
+  PeerWaits* waits_;
   int status_ = 200;
   std::vector<std::pair<std::string, std::string>> headers_;
   std::string pending_;
@@ -146,7 +181,7 @@ class BeastResponseWriter : public ResponseWriter {
   bool failed_ = false;
 };
 
-class ServerImpl : public Server {
+class ServerImpl : public Server, private PeerWaits {
  public:
   ServerImpl(const ServerOptions& options, Handler handler)
       : options_(options), handler_(std::move(handler)), acceptor_(io_) {}
@@ -177,7 +212,7 @@ class ServerImpl : public Server {
     if (ec) return Status::IOError("cannot listen on " + options_.listen_addr + ": " + ec.message());
     port_ = acceptor_.local_endpoint().port();
     accept_thread_ = std::thread([this] { AcceptLoop(); });
-    if (options_.idle_conn_timeout_ms > 0) reaper_thread_ = std::thread([this] { ReapIdleLoop(); });
+    if (options_.idle_conn_timeout_ms > 0) reaper_thread_ = std::thread([this] { ReapStalledLoop(); });
     return Status::OK();
   }
 
@@ -193,7 +228,7 @@ class ServerImpl : public Server {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.notify_all();  // the reaper
     // Idle keep-alive connections are waiting for a request that will not come: close them now.
-    for (const auto& [s, since] : idle_) ::shutdown(s->native_handle(), SHUT_RDWR);
+    for (tcp::socket* s : between_requests_) ::shutdown(s->native_handle(), SHUT_RDWR);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.max_graceful_shutdown_seconds);
     if (!cv_.wait_until(lock, deadline, [this] { return active_ == 0; })) {
       spdlog::warn("http server: {} connections still busy after graceful shutdown period; closing them", active_);
@@ -225,25 +260,38 @@ class ServerImpl : public Server {
     }
   }
 
-  void SetIdle(tcp::socket* s, bool idle) {
+  // Between requests, in the middle of a body and while a response waits for the client to read.
+  void SetWaiting(tcp::socket* s, bool waiting) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (idle) {
-      idle_[s] = std::chrono::steady_clock::now();
-      if (stopping_) ::shutdown(s->native_handle(), SHUT_RDWR);
+    if (waiting) {
+      waiting_[s] = std::chrono::steady_clock::now();
     } else {
-      idle_.erase(s);
+      waiting_.erase(s);
     }
   }
 
-  bool IdleReaped(tcp::socket* s) {
+  // Waiting for the next request on a keep-alive connection: Stop() closes these at once.
+  void SetBetweenRequests(tcp::socket* s, bool between) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (between) {
+      waiting_[s] = std::chrono::steady_clock::now();
+      between_requests_.insert(s);
+      if (stopping_) ::shutdown(s->native_handle(), SHUT_RDWR);
+    } else {
+      waiting_.erase(s);
+      between_requests_.erase(s);
+    }
+  }
+
+  bool Reaped(tcp::socket* s) {
     std::lock_guard<std::mutex> lock(mu_);
     return reaped_.erase(s) > 0;
   }
 
-  // -http.idleConnTimeout: a connection waiting for its next request longer than the timeout is
-  // shut down, which ends the blocking read of its thread. (Blocking sockets cannot time out
-  // reads themselves: Asio retries a read that SO_RCVTIMEO interrupted.)
-  void ReapIdleLoop() {
+  // -http.idleConnTimeout: a socket that has waited on its peer longer than the timeout (for the
+  // next request, for more of a body, for the client to take a response) is shut down, which
+  // ends the blocking call of its thread.
+  void ReapStalledLoop() {
     const auto timeout = std::chrono::milliseconds(options_.idle_conn_timeout_ms);
     const auto tick = std::clamp<std::chrono::milliseconds>(timeout / 4, std::chrono::milliseconds(50),
                                                             std::chrono::milliseconds(1000));
@@ -251,14 +299,14 @@ class ServerImpl : public Server {
     while (!stopping_) {
       cv_.wait_for(lock, tick, [this] { return stopping_.load(); });
       const auto now = std::chrono::steady_clock::now();
-      for (auto it = idle_.begin(); it != idle_.end();) {
+      for (auto it = waiting_.begin(); it != waiting_.end();) {
         if (now - it->second < timeout) {
           ++it;
           continue;
         }
         ::shutdown(it->first->native_handle(), SHUT_RDWR);
         reaped_.insert(it->first);
-        it = idle_.erase(it);
+        it = waiting_.erase(it);
       }
     }
   }
@@ -275,17 +323,17 @@ class ServerImpl : public Server {
     // without room, a 3 MB body took 6,000 system calls.
     buffer.reserve(kReadBufferBytes);
     for (;;) {
-      SetIdle(&socket, true);
+      SetBetweenRequests(&socket, true);
       bhttp::request_parser<bhttp::buffer_body> parser;
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are streamed
       parser.header_limit(64 * 1024);
       beast::error_code ec;
       bhttp::read_header(socket, buffer, parser, ec);
-      SetIdle(&socket, false);
+      SetBetweenRequests(&socket, false);
       if (ec == bhttp::error::need_buffer) ec = {};  // body bytes arrived with the header
       if (ec) {
         // A connection closed by the idle reaper reads EOF or a reset: not worth a warning.
-        if (ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset && !IdleReaped(&socket)) {
+        if (ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset && !Reaped(&socket)) {
           spdlog::warn("http: closing connection: {}", ec.message());
         }
         break;
@@ -299,7 +347,8 @@ class ServerImpl : public Server {
     socket.shutdown(tcp::socket::shutdown_send, ec);
     std::lock_guard<std::mutex> lock(mu_);
     all_.erase(&socket);
-    idle_.erase(&socket);
+    waiting_.erase(&socket);
+    between_requests_.erase(&socket);
     reaped_.erase(&socket);
     --active_;
     cv_.notify_all();
@@ -330,8 +379,9 @@ class ServerImpl : public Server {
       bhttp::write(socket, cont, ec);
       if (ec) return false;
     }
-    BeastBodyReader body(socket, buffer, parser);
-    BeastResponseWriter writer(socket, msg.version(), msg.keep_alive() && !stopping_ && !last);
+    PeerWaits* waits = options_.idle_conn_timeout_ms > 0 ? this : nullptr;
+    BeastBodyReader body(socket, buffer, parser, waits);
+    BeastResponseWriter writer(socket, msg.version(), msg.keep_alive() && !stopping_ && !last, waits);
     writer.SetHeader("X-Server-Hostname", Hostname());
     handler_(req, body, writer);
     bool keep_alive = writer.Finish();
@@ -371,7 +421,8 @@ class ServerImpl : public Server {
   int active_ = 0;
   std::set<tcp::socket*> all_;
   // Connections waiting for their next request, since when.
-  std::map<tcp::socket*, std::chrono::steady_clock::time_point> idle_;
+  std::map<tcp::socket*, std::chrono::steady_clock::time_point> waiting_;
+  std::set<tcp::socket*> between_requests_;
   std::set<tcp::socket*> reaped_;  // shut down by the reaper, not yet gone
   std::thread reaper_thread_;
 };

@@ -1,6 +1,7 @@
 """Connection lifetime end to end: -http.idleConnTimeout closes silent keep-alive connections
-(their server threads go away), -http.connTimeout makes an old connection's next response say
-`Connection: close`, and bad values are refused at start."""
+(their server threads go away), and also connections whose client stops in the middle of a
+request body or stops reading a response; -http.connTimeout makes an old connection's next
+response say `Connection: close`; bad values are refused at start."""
 import http.client
 import socket
 import subprocess
@@ -46,8 +47,74 @@ def idle_timeout(check):
             assert closed_by_server(conn.sock, 10), "keep-alive connection not closed when idle"
             conn.close()
 
+        def stalled_body_closed_and_nothing_stored():
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            try:
+                line = b'{"_msg":"half a request","stall":"1"}\n'
+                head = (b"POST /insert/jsonline HTTP/1.1\r\nHost: x\r\n"
+                        b"Content-Length: 100000\r\n\r\n")
+                sock.sendall(head + line)  # then nothing more of the promised 100000 bytes
+                t0 = time.time()
+                # The server gives up on the body after the timeout: it answers with an error or
+                # just closes; either way the connection ends well before the 10 s bound.
+                sock.settimeout(10)
+                data = b""
+                try:
+                    while True:
+                        chunk = sock.recv(4096)
+                        if not chunk:
+                            break
+                        data += chunk
+                except ConnectionResetError:
+                    pass
+                except socket.timeout:
+                    raise AssertionError("stalled request still open after 10 s")
+                assert time.time() - t0 >= 0.5, time.time() - t0
+                assert not data.startswith(b"HTTP/1.1 200"), data[:200]
+            finally:
+                sock.close()
+            server.flush()
+            assert server.count("stall:1") == 0, "rows of an incomplete body were stored"
+            status, _, _ = server.ingest([{"_msg": "after the stall"}])  # the server still serves
+            assert status == 200, status
+
+        def unread_response_closed():
+            status, _, _ = server.ingest([{"_msg": "y" * 500, "n": str(i)} for i in range(20000)])
+            assert status == 200, status
+            server.flush()
+            # A bounded receive buffer (set before connecting, so the window stays small): the
+            # ~11 MB answer cannot fit into it plus the server's send buffer (at most 4 MB).
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 256 * 1024)
+            sock.settimeout(5)
+            sock.connect(("127.0.0.1", server.port))
+            try:
+                sock.sendall(b"GET /select/logsql/query?query=%2A HTTP/1.1\r\nHost: x\r\n\r\n")
+                time.sleep(3)  # read nothing: the server's writes block on the full buffers
+                # The server has given up on the response and closed: draining what was already
+                # queued ends at EOF.
+                sock.settimeout(10)
+                received = 0
+                try:
+                    while True:
+                        chunk = sock.recv(1 << 16)
+                        if not chunk:
+                            break
+                        received += len(chunk)
+                except ConnectionResetError:
+                    pass
+                except socket.timeout:
+                    raise AssertionError("connection of an unread response still open after 10 s")
+                assert received < 10_000_000, received  # cut short, not the whole answer
+            finally:
+                sock.close()
+            status, _ = server.query("* | count()")
+            assert status == 200, status
+
         check.run("idle_connection_closed", silent_connection_closed)
         check.run("keep_alive_then_idle_close", keep_alive_works_then_idles_out)
+        check.run("stalled_body_closed_nothing_stored", stalled_body_closed_and_nothing_stored)
+        check.run("unread_response_closed", unread_response_closed)
     finally:
         server.cleanup()
 
