@@ -11,7 +11,6 @@
 #include <atomic>
 #include <chrono>
 #include <limits>
-#include <map>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -40,37 +39,46 @@ std::string CollapseSlashes(std::string_view path) {
 }
 
 // Blocking socket I/O cannot time out by itself (Asio retries a read that SO_RCVTIMEO
-// interrupted), so every wait on the peer is reported here and the server's reaper shuts down a
-// socket whose wait outlasts -http.idleConnTimeout: a client that stops sending in the middle of
-// a request body, or stops reading a response, no longer holds a server thread forever.
-class PeerWaits {
- public:
-  virtual ~PeerWaits() = default;
-  virtual void SetWaiting(tcp::socket* s, bool waiting) = 0;
+// interrupted), so every wait on the peer is stamped on its connection and the server's reaper
+// shuts down a socket whose wait outlasts -http.idleConnTimeout: besides idle keep-alive
+// connections, a client that stops sending in the middle of a request body or stops reading a
+// response no longer holds a server thread forever.
+struct Connection {
+  explicit Connection(tcp::socket* s) : socket(s) {}
+  tcp::socket* socket;
+  // Steady-clock nanoseconds since the current wait on the peer began; 0 = not waiting.
+  std::atomic<int64_t> waiting_since_ns{0};
+  std::atomic<bool> between_requests{false};  // waiting for the next request: Stop() closes it
+  std::atomic<bool> reaped{false};            // shut down by the reaper
 };
 
-// Marks `socket` as waiting on its peer for the guard's lifetime.
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Stamps the connection as waiting on its peer for the guard's lifetime (no-op for nullptr:
+// the timeout is off).
 class WaitingOnPeer {
  public:
-  WaitingOnPeer(PeerWaits* waits, tcp::socket* socket) : waits_(waits), socket_(socket) {
-    if (waits_) waits_->SetWaiting(socket_, true);
+  explicit WaitingOnPeer(Connection* conn) : conn_(conn) {
+    if (conn_) conn_->waiting_since_ns.store(SteadyNanos(), std::memory_order_relaxed);
   }
   ~WaitingOnPeer() {
-    if (waits_) waits_->SetWaiting(socket_, false);
+    if (conn_) conn_->waiting_since_ns.store(0, std::memory_order_relaxed);
   }
   WaitingOnPeer(const WaitingOnPeer&) = delete;
   WaitingOnPeer& operator=(const WaitingOnPeer&) = delete;
 
  private:
-  PeerWaits* waits_;
-  tcp::socket* socket_;
+  Connection* conn_;
 };
 
 class BeastBodyReader : public BodyReader {
  public:
   BeastBodyReader(tcp::socket& socket, beast::flat_buffer& buffer,
-                  bhttp::request_parser<bhttp::buffer_body>& parser, PeerWaits* waits)
-      : socket_(socket), buffer_(buffer), parser_(parser), waits_(waits) {}
+                  bhttp::request_parser<bhttp::buffer_body>& parser, Connection* watched)
+      : socket_(socket), buffer_(buffer), parser_(parser), watched_(watched) {}
 
   Result<size_t> Read(char* buf, size_t n) override {
     while (!parser_.is_done()) {
@@ -78,7 +86,7 @@ class BeastBodyReader : public BodyReader {
       parser_.get().body().size = n;
       beast::error_code ec;
       {
-        WaitingOnPeer wait(waits_, &socket_);
+        WaitingOnPeer wait(watched_);
         bhttp::read(socket_, buffer_, parser_, ec);
       }
       if (ec == bhttp::error::need_buffer) ec = {};
@@ -93,13 +101,13 @@ class BeastBodyReader : public BodyReader {
   tcp::socket& socket_;
   beast::flat_buffer& buffer_;
   bhttp::request_parser<bhttp::buffer_body>& parser_;
-  PeerWaits* waits_;
+  Connection* watched_;
 };
 
 class BeastResponseWriter : public ResponseWriter {
  public:
-  BeastResponseWriter(tcp::socket& socket, unsigned version, bool keep_alive, PeerWaits* waits)
-      : socket_(socket), version_(version), keep_alive_(keep_alive), waits_(waits) {}
+  BeastResponseWriter(tcp::socket& socket, unsigned version, bool keep_alive, Connection* watched)
+      : socket_(socket), version_(version), keep_alive_(keep_alive), watched_(watched) {}
 
   void SetStatus(int code) override { status_ = code; }
   void SetHeader(std::string name, std::string value) override {
@@ -124,13 +132,13 @@ class BeastResponseWriter : public ResponseWriter {
       res.body() = std::move(pending_);
       res.prepare_payload();
       beast::error_code ec;
-      WaitingOnPeer wait(waits_, &socket_);
+      WaitingOnPeer wait(watched_);
       bhttp::write(socket_, res, ec);
       return !ec && keep_alive_;
     }
     if (!pending_.empty() && !FlushChunk()) return false;
     beast::error_code ec;
-    WaitingOnPeer wait(waits_, &socket_);
+    WaitingOnPeer wait(watched_);
     asio::write(socket_, bhttp::make_chunk_last(), ec);
     return !ec && keep_alive_;
   }
@@ -146,7 +154,7 @@ class BeastResponseWriter : public ResponseWriter {
 
   bool FlushChunk() {
     beast::error_code ec;
-    WaitingOnPeer wait(waits_, &socket_);
+    WaitingOnPeer wait(watched_);
     if (!headers_sent_) {
       bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status_), version_};
       ApplyHeaders(res.base());
@@ -173,7 +181,7 @@ class BeastResponseWriter : public ResponseWriter {
   tcp::socket& socket_;
   unsigned version_;
   bool keep_alive_;
-  PeerWaits* waits_;
+  Connection* watched_;
   int status_ = 200;
   std::vector<std::pair<std::string, std::string>> headers_;
   std::string pending_;
@@ -181,7 +189,7 @@ class BeastResponseWriter : public ResponseWriter {
   bool failed_ = false;
 };
 
-class ServerImpl : public Server, private PeerWaits {
+class ServerImpl : public Server {
  public:
   ServerImpl(const ServerOptions& options, Handler handler)
       : options_(options), handler_(std::move(handler)), acceptor_(io_) {}
@@ -228,11 +236,12 @@ class ServerImpl : public Server, private PeerWaits {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.notify_all();  // the reaper
     // Idle keep-alive connections are waiting for a request that will not come: close them now.
-    for (tcp::socket* s : between_requests_) ::shutdown(s->native_handle(), SHUT_RDWR);
+    for (Connection* c : all_)
+      if (c->between_requests.load()) ::shutdown(c->socket->native_handle(), SHUT_RDWR);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.max_graceful_shutdown_seconds);
     if (!cv_.wait_until(lock, deadline, [this] { return active_ == 0; })) {
       spdlog::warn("http server: {} connections still busy after graceful shutdown period; closing them", active_);
-      for (tcp::socket* s : all_) ::shutdown(s->native_handle(), SHUT_RDWR);
+      for (Connection* c : all_) ::shutdown(c->socket->native_handle(), SHUT_RDWR);
       cv_.wait_for(lock, std::chrono::seconds(5), [this] { return active_ == 0; });
     }
     lock.unlock();
@@ -260,32 +269,11 @@ class ServerImpl : public Server, private PeerWaits {
     }
   }
 
-  // Between requests, in the middle of a body and while a response waits for the client to read.
-  void SetWaiting(tcp::socket* s, bool waiting) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (waiting) {
-      waiting_[s] = std::chrono::steady_clock::now();
-    } else {
-      waiting_.erase(s);
-    }
-  }
-
   // Waiting for the next request on a keep-alive connection: Stop() closes these at once.
-  void SetBetweenRequests(tcp::socket* s, bool between) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (between) {
-      waiting_[s] = std::chrono::steady_clock::now();
-      between_requests_.insert(s);
-      if (stopping_) ::shutdown(s->native_handle(), SHUT_RDWR);
-    } else {
-      waiting_.erase(s);
-      between_requests_.erase(s);
-    }
-  }
-
-  bool Reaped(tcp::socket* s) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return reaped_.erase(s) > 0;
+  void SetBetweenRequests(Connection* c, bool between) {
+    c->waiting_since_ns.store(between ? SteadyNanos() : 0, std::memory_order_relaxed);
+    c->between_requests.store(between);
+    if (between && stopping_) ::shutdown(c->socket->native_handle(), SHUT_RDWR);
   }
 
   // -http.idleConnTimeout: a socket that has waited on its peer longer than the timeout (for the
@@ -298,23 +286,22 @@ class ServerImpl : public Server, private PeerWaits {
     std::unique_lock<std::mutex> lock(mu_);
     while (!stopping_) {
       cv_.wait_for(lock, tick, [this] { return stopping_.load(); });
-      const auto now = std::chrono::steady_clock::now();
-      for (auto it = waiting_.begin(); it != waiting_.end();) {
-        if (now - it->second < timeout) {
-          ++it;
-          continue;
-        }
-        ::shutdown(it->first->native_handle(), SHUT_RDWR);
-        reaped_.insert(it->first);
-        it = waiting_.erase(it);
+      const int64_t now = SteadyNanos();
+      for (Connection* c : all_) {
+        const int64_t since = c->waiting_since_ns.load(std::memory_order_relaxed);
+        if (since == 0 || now - since < std::chrono::nanoseconds(timeout).count()) continue;
+        ::shutdown(c->socket->native_handle(), SHUT_RDWR);
+        c->reaped.store(true);
+        c->waiting_since_ns.store(0, std::memory_order_relaxed);
       }
     }
   }
 
   void ServeConnection(tcp::socket socket) {
+    Connection conn(&socket);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      all_.insert(&socket);
+      all_.insert(&conn);
     }
     socket.set_option(tcp::no_delay(true));
     const auto opened = std::chrono::steady_clock::now();
@@ -323,17 +310,17 @@ class ServerImpl : public Server, private PeerWaits {
     // without room, a 3 MB body took 6,000 system calls.
     buffer.reserve(kReadBufferBytes);
     for (;;) {
-      SetBetweenRequests(&socket, true);
+      SetBetweenRequests(&conn, true);
       bhttp::request_parser<bhttp::buffer_body> parser;
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are streamed
       parser.header_limit(64 * 1024);
       beast::error_code ec;
       bhttp::read_header(socket, buffer, parser, ec);
-      SetBetweenRequests(&socket, false);
+      SetBetweenRequests(&conn, false);
       if (ec == bhttp::error::need_buffer) ec = {};  // body bytes arrived with the header
       if (ec) {
         // A connection closed by the idle reaper reads EOF or a reset: not worth a warning.
-        if (ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset && !Reaped(&socket)) {
+        if (ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset && !conn.reaped.load()) {
           spdlog::warn("http: closing connection: {}", ec.message());
         }
         break;
@@ -341,22 +328,19 @@ class ServerImpl : public Server, private PeerWaits {
       const bool too_old =
           options_.conn_timeout_ms > 0 &&
           std::chrono::steady_clock::now() - opened >= std::chrono::milliseconds(options_.conn_timeout_ms);
-      if (!ServeRequest(socket, buffer, parser, too_old)) break;
+      if (!ServeRequest(socket, &conn, buffer, parser, too_old)) break;
     }
     beast::error_code ec;
     socket.shutdown(tcp::socket::shutdown_send, ec);
     std::lock_guard<std::mutex> lock(mu_);
-    all_.erase(&socket);
-    waiting_.erase(&socket);
-    between_requests_.erase(&socket);
-    reaped_.erase(&socket);
+    all_.erase(&conn);
     --active_;
     cv_.notify_all();
   }
 
   // Returns whether the connection may serve another request.
   // `last` (the connection reached -http.connTimeout): answer with `Connection: close`.
-  bool ServeRequest(tcp::socket& socket, beast::flat_buffer& buffer,
+  bool ServeRequest(tcp::socket& socket, Connection* conn, beast::flat_buffer& buffer,
                     bhttp::request_parser<bhttp::buffer_body>& parser, bool last) {
     auto& msg = parser.get();
     Request req;
@@ -379,9 +363,9 @@ class ServerImpl : public Server, private PeerWaits {
       bhttp::write(socket, cont, ec);
       if (ec) return false;
     }
-    PeerWaits* waits = options_.idle_conn_timeout_ms > 0 ? this : nullptr;
-    BeastBodyReader body(socket, buffer, parser, waits);
-    BeastResponseWriter writer(socket, msg.version(), msg.keep_alive() && !stopping_ && !last, waits);
+    Connection* watched = options_.idle_conn_timeout_ms > 0 ? conn : nullptr;
+    BeastBodyReader body(socket, buffer, parser, watched);
+    BeastResponseWriter writer(socket, msg.version(), msg.keep_alive() && !stopping_ && !last, watched);
     writer.SetHeader("X-Server-Hostname", Hostname());
     handler_(req, body, writer);
     bool keep_alive = writer.Finish();
@@ -419,11 +403,7 @@ class ServerImpl : public Server, private PeerWaits {
   std::mutex mu_;
   std::condition_variable cv_;
   int active_ = 0;
-  std::set<tcp::socket*> all_;
-  // Connections waiting for their next request, since when.
-  std::map<tcp::socket*, std::chrono::steady_clock::time_point> waiting_;
-  std::set<tcp::socket*> between_requests_;
-  std::set<tcp::socket*> reaped_;  // shut down by the reaper, not yet gone
+  std::set<Connection*> all_;
   std::thread reaper_thread_;
 };
 
