@@ -278,7 +278,10 @@ void CollectTokenHashes(const std::vector<std::string_view>& values, std::vector
   };
   std::string_view prev;
   bool has_prev = false;
-  for (auto v : values) {
+  constexpr size_t kPrefetchAhead = 8;  // values sit scattered over the memtable or the heap
+  for (size_t i = 0; i < values.size(); i++) {
+    if (i + kPrefetchAhead < values.size()) __builtin_prefetch(values[i + kPrefetchAhead].data());
+    const std::string_view v = values[i];
     if (has_prev && (v.data() == prev.data() ? v.size() == prev.size() : BytesEqual(v, prev))) continue;
     prev = v;
     has_prev = true;
