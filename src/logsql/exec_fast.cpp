@@ -6,11 +6,10 @@
 #include <unordered_map>
 
 #include <cstring>
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "vl/common/metrics.h"
 #include "vl/logsql/pipe.h"
+#include "vl/logsql/uniq_set.h"
 #include "block_source.h"
 
 namespace vl::logsql {
@@ -40,84 +39,6 @@ void AppendKeyPart(std::string_view v, std::string* key) {
   key->append(reinterpret_cast<const char*>(&n), sizeof(n));
   key->append(v);
 }
-
-// Exact set of distinct non-empty strings: open addressing over 64-bit hashes, bytes in an arena.
-class UniqSet {
- public:
-  size_t size() const { return size_; }
-  void Insert(std::string_view v) { InsertHashed(v, XXH3_64bits(v.data(), v.size()), true); }
-  // Takes `other`'s arena and entries; `other` is left empty.
-  void Merge(UniqSet&& other) {
-    if (other.size_ == 0) return;
-    if (size_ < other.size_) std::swap(*this, other);
-    for (auto& c : other.chunks_) chunks_.push_back(std::move(c));
-    chunk_big_ = true;  // the last chunk is now other's: start a fresh one on the next store
-    for (const Slot& s : other.slots_)
-      if (s.ptr) InsertHashed(std::string_view(s.ptr, s.len), s.hash, false);
-    other = UniqSet();
-  }
-  template <typename F>
-  void ForEach(F&& f) const {
-    for (const Slot& s : slots_)
-      if (s.ptr) f(std::string_view(s.ptr, s.len));
-  }
-
- private:
-  struct Slot {
-    uint64_t hash = 0;
-    const char* ptr = nullptr;  // nullptr = empty slot
-    size_t len = 0;
-  };
-  void InsertHashed(std::string_view v, uint64_t h, bool copy) {
-    if ((size_ + 1) * 2 > slots_.size()) Grow();
-    const size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (!s.ptr) {
-        s.hash = h;
-        s.len = v.size();
-        s.ptr = copy ? Store(v) : v.data();
-        size_++;
-        return;
-      }
-      if (s.hash == h && s.len == v.size() && std::memcmp(s.ptr, v.data(), v.size()) == 0) return;
-    }
-  }
-  void Grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
-    const size_t mask = slots_.size() - 1;
-    for (const Slot& s : old) {
-      if (!s.ptr) continue;
-      size_t i = s.hash & mask;
-      while (slots_[i].ptr) i = (i + 1) & mask;
-      slots_[i] = s;
-    }
-  }
-  const char* Store(std::string_view v) {
-    static constexpr size_t kChunk = 64 << 10;
-    if (v.size() > kChunk / 4) {
-      chunks_.push_back(std::make_unique<char[]>(v.size() + 1));
-      std::memcpy(chunks_.back().get(), v.data(), v.size());
-      chunk_big_ = true;
-      return chunks_.back().get();
-    }
-    if (chunks_.empty() || chunk_used_ + v.size() > kChunk || chunk_big_) {
-      chunks_.push_back(std::make_unique<char[]>(kChunk));
-      chunk_used_ = 0;
-      chunk_big_ = false;
-    }
-    char* p = chunks_.back().get() + chunk_used_;
-    std::memcpy(p, v.data(), v.size());
-    chunk_used_ += v.size();
-    return p;
-  }
-  std::vector<Slot> slots_;
-  size_t size_ = 0;
-  std::vector<std::unique_ptr<char[]>> chunks_;
-  size_t chunk_used_ = 0;
-  bool chunk_big_ = false;
-};
 
 struct CountGroup {
   std::vector<std::string> by;
