@@ -278,14 +278,15 @@ Status Wal::WriteStaged(size_t len) {
   while (done < len) {
     ssize_t n = ::pwrite(fd_, stage_.get() + done, len - done, static_cast<off_t>(block_off_ + done));
     if (n < 0) {
-      if (errno == EINTR) continue;
+      const int err = errno;
+      if (err == EINTR) continue;
       const int flags = ::fcntl(fd_, F_GETFL);
-      if (errno == EINVAL && flags >= 0 && (flags & O_DIRECT)) {
+      if (err == EINVAL && flags >= 0 && (flags & O_DIRECT)) {
         // The file system takes O_DIRECT at open but not for this write: go on buffered.
         spdlog::warn("wal: direct I/O refused by the file system, writing through the page cache");
         if (::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0) continue;
       }
-      return Status::IOError("wal write: " + std::string(std::strerror(errno)));
+      return Status::IOError("wal write: " + std::string(std::strerror(err)));
     }
     done += static_cast<size_t>(n);
   }
