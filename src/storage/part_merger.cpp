@@ -16,7 +16,8 @@ class MergedBlock {
   size_t bytes() const { return bytes_; }
   bool full() const { return ts_.size() >= kMaxBlockRows || bytes_ >= kMaxBlockBytes; }
 
-  // Appends rows [from, to) of `block`; `row_bytes[i]` is row from+i's byte count.
+  // Appends rows [from, to) of an input block (its timestamps and columns); `bytes` is their
+  // size as full() counts it.
   void Append(std::span<const int64_t> ts, const std::vector<std::pair<std::string_view, const ColumnValues*>>& cols,
               size_t from, size_t to, size_t bytes) {
     const size_t at = ts_.size();
