@@ -51,6 +51,22 @@ class BatchWriter : public vl::insert::RowWriter {
   vl::storage::IngestBatch batch_;
 };
 
+// JSON lines as the WAL payloads a node would store (stream field `app`).
+std::vector<std::string> Payloads(const std::string& body) {
+  struct Chunks : vl::insert::RowWriter {
+    vl::storage::IngestBatch batch{INT64_MIN, INT64_MAX};
+    void Append(const vl::RowView& r) override { batch.Append(r); }
+    size_t pending_rows() const override { return batch.rows(); }
+    vl::Status Commit(uint64_t*) override { return vl::Status::OK(); }
+  } chunks;
+  vl::insert::CommonParams params;
+  params.stream_fields = {"app"};
+  vl::insert::JsonLineParser parser(params, &chunks);
+  (void)parser.Feed(body);
+  (void)parser.Finish();
+  return chunks.batch.TakePayloads();
+}
+
 void BM_JsonLinesToIngestBatch(benchmark::State& state) {
   const std::string& body = Body();
   vl::storage::BufferPool pool(64u << 20);
@@ -106,21 +122,7 @@ namespace {
 // rebuild blocks the same way (write amplification times).
 void BM_FlushPart(benchmark::State& state) {
   const std::string body = Generate(100'000);
-  std::vector<std::string> payloads;
-  {
-    struct Chunks : vl::insert::RowWriter {
-      vl::storage::IngestBatch batch{INT64_MIN, INT64_MAX};
-      void Append(const vl::RowView& r) override { batch.Append(r); }
-      size_t pending_rows() const override { return batch.rows(); }
-      vl::Status Commit(uint64_t*) override { return vl::Status::OK(); }
-    } chunks;
-    vl::insert::CommonParams params;
-    params.stream_fields = {"app"};
-    vl::insert::JsonLineParser parser(params, &chunks);
-    (void)parser.Feed(body);
-    (void)parser.Finish();
-    payloads = chunks.batch.TakePayloads();
-  }
+  std::vector<std::string> payloads = Payloads(body);
   char tmpl[] = "/tmp/vl_flush_bench_XXXXXX";
   const std::string dir = mkdtemp(tmpl);
   int64_t rows = 0;
@@ -171,18 +173,7 @@ void BM_MergeParts(benchmark::State& state) {
     state.PauseTiming();
     std::shared_ptr<vl::storage::Partition> partition;
     for (const std::string& body : bodies) {
-      struct Chunks : vl::insert::RowWriter {
-        vl::storage::IngestBatch batch{INT64_MIN, INT64_MAX};
-        void Append(const vl::RowView& r) override { batch.Append(r); }
-        size_t pending_rows() const override { return batch.rows(); }
-        vl::Status Commit(uint64_t*) override { return vl::Status::OK(); }
-      } chunks;
-      vl::insert::CommonParams params;
-      params.stream_fields = {"app"};
-      vl::insert::JsonLineParser parser(params, &chunks);
-      (void)parser.Feed(body);
-      (void)parser.Finish();
-      vl::storage::RowBatch batch(chunks.batch.TakePayloads());
+      vl::storage::RowBatch batch(Payloads(body));
       if (!batch.Decode()) state.SkipWithError("decode failed");
       for (auto& [day, refs] : batch.days()) {
         if (!partition) {
