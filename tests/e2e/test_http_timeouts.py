@@ -23,6 +23,24 @@ def closed_by_server(sock, within_seconds):
         return True
 
 
+def drain_until_closed(sock, within_seconds, what):
+    """Everything the server still sends on `sock` until it closes it; fails the check when the
+    connection is still open after `within_seconds` of silence."""
+    sock.settimeout(within_seconds)
+    data = bytearray()
+    try:
+        while True:
+            chunk = sock.recv(1 << 16)
+            if not chunk:
+                break
+            data += chunk
+    except ConnectionResetError:
+        pass
+    except socket.timeout:
+        raise AssertionError(f"{what} still open after {within_seconds} s")
+    return bytes(data)
+
+
 def idle_timeout(check):
     server = Server(BINARY, extra_flags=["-http.idleConnTimeout=1s"]).start()
     try:
@@ -57,18 +75,7 @@ def idle_timeout(check):
                 t0 = time.time()
                 # The server gives up on the body after the timeout: it answers with an error or
                 # just closes; either way the connection ends well before the 10 s bound.
-                sock.settimeout(10)
-                data = b""
-                try:
-                    while True:
-                        chunk = sock.recv(4096)
-                        if not chunk:
-                            break
-                        data += chunk
-                except ConnectionResetError:
-                    pass
-                except socket.timeout:
-                    raise AssertionError("stalled request still open after 10 s")
+                data = drain_until_closed(sock, 10, "stalled request")
                 assert time.time() - t0 >= 0.5, time.time() - t0
                 assert not data.startswith(b"HTTP/1.1 200"), data[:200]
             finally:
@@ -93,18 +100,7 @@ def idle_timeout(check):
                 time.sleep(3)  # read nothing: the server's writes block on the full buffers
                 # The server has given up on the response and closed: draining what was already
                 # queued ends at EOF.
-                sock.settimeout(10)
-                received = 0
-                try:
-                    while True:
-                        chunk = sock.recv(1 << 16)
-                        if not chunk:
-                            break
-                        received += len(chunk)
-                except ConnectionResetError:
-                    pass
-                except socket.timeout:
-                    raise AssertionError("connection of an unread response still open after 10 s")
+                received = len(drain_until_closed(sock, 10, "connection of an unread response"))
                 assert received < 10_000_000, received  # cut short, not the whole answer
             finally:
                 sock.close()
