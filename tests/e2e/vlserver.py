@@ -1,11 +1,11 @@
-"""Starts the real victoria-logs binary on a free loopback port for end-to-end tests."""
+"""Starts the real victoria-logs binary on a loopback port for end-to-end tests."""
 import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +17,10 @@ import urllib.request
 HTTP_TIMEOUT = 30
 
 
+class PortTaken(Exception):
+    """A restart found its old port held by another process."""
+
+
 def binary_from_args():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -25,24 +29,23 @@ def binary_from_args():
     return os.path.abspath(args.binary)
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+LISTENING_RE = re.compile(rb"listening for HTTP requests on \S+ \(port (\d+)\)")
 
 
 class Server:
-    """One victoria-logs process; restartable on the same data directory and port."""
+    """One victoria-logs process; restartable on the same data directory and port.
+
+    The first start binds port 0 and reads the port the kernel gave from the server's log, so
+    parallel tests never race for a port picked in advance. A restart asks for that same port
+    again (routers point at it), retrying while another process still holds it."""
 
     def __init__(self, binary, data_dir=None, extra_flags=(), storage_nodes=None):
         """storage_nodes: Servers (or host:port strings) -> a cluster router with no local storage."""
         self.binary = binary
-        self.storage_nodes = None
-        if storage_nodes is not None:
-            self.storage_nodes = ",".join(n if isinstance(n, str) else f"127.0.0.1:{n.port}" for n in storage_nodes)
+        self.storage_nodes = storage_nodes
         self.own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="vl-e2e-")
-        self.port = free_port()
+        self.port = 0
         self.extra_flags = list(extra_flags)
         self.proc = None
         self.log_path = os.path.join(self.data_dir, "..", os.path.basename(self.data_dir) + ".log")
@@ -51,26 +54,61 @@ class Server:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout=30):
+    @property
+    def addr(self):
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout=60):
+        deadline = time.time() + timeout
+        while True:
+            try:
+                return self._start_once(deadline)
+            except PortTaken:
+                if time.time() >= deadline:
+                    raise RuntimeError(f"port {self.port} stayed taken for {timeout} s")
+                time.sleep(0.2)
+
+    def _start_once(self, deadline):
         cmd = [self.binary, f"-httpListenAddr=127.0.0.1:{self.port}"]
         if self.storage_nodes is not None:
-            cmd.append(f"-storageNode={self.storage_nodes}")
+            nodes = ",".join(n if isinstance(n, str) else n.addr for n in self.storage_nodes)
+            cmd.append(f"-storageNode={nodes}")
         else:
             cmd.append(f"-storageDataPath={self.data_dir}/data")
         cmd += self.extra_flags
         self.log = open(self.log_path, "ab")
+        log_start = self.log.tell()
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + timeout
+        port = None
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.read_log()[-2000:]}")
-            try:
-                status, body, _ = self.get("/health", timeout=1)
-                if status == 200 and body == b"OK":
-                    return self
-            except OSError:
-                pass
+                code = self.proc.returncode
+                self.proc = None
+                self.log.close()
+                with open(self.log_path, "rb") as f:
+                    f.seek(log_start)
+                    text = f.read().decode("utf-8", "replace")
+                if self.port and "cannot listen" in text and "in use" in text:
+                    raise PortTaken()
+                raise RuntimeError(f"server exited with code {code}: {text[-2000:]}")
+            if port is None:
+                with open(self.log_path, "rb") as f:
+                    f.seek(log_start)
+                    m = LISTENING_RE.search(f.read())
+                if m:
+                    port = int(m.group(1))
+                    if self.port and port != self.port:
+                        raise RuntimeError(f"restarted on port {port}, wanted {self.port}")
+                    self.port = port
+            if port is not None:
+                try:
+                    status, body, _ = self.get("/health", timeout=5)
+                    if status == 200 and body == b"OK":
+                        return self
+                except OSError:
+                    pass
             time.sleep(0.05)
+        self.kill()
         raise RuntimeError("server did not become healthy in time")
 
     def read_log(self):
