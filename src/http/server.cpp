@@ -1,4 +1,5 @@
 #include "vl/http/server.h"
+#include "vl/common/metrics.h"
 #include "vl/common/thread_name.h"
 
 #include <boost/asio.hpp>
@@ -283,6 +284,7 @@ class ServerImpl : public Server {
     const auto timeout = std::chrono::milliseconds(options_.idle_conn_timeout_ms);
     const auto tick = std::clamp<std::chrono::milliseconds>(timeout / 4, std::chrono::milliseconds(50),
                                                             std::chrono::milliseconds(1000));
+    std::atomic<uint64_t>& closed_total = Metrics::Global().Counter("vl_http_idle_conns_closed_total");
     std::unique_lock<std::mutex> lock(mu_);
     while (!stopping_) {
       cv_.wait_for(lock, tick, [this] { return stopping_.load(); });
@@ -293,6 +295,7 @@ class ServerImpl : public Server {
         ::shutdown(c->socket->native_handle(), SHUT_RDWR);
         c->reaped.store(true);
         c->waiting_since_ns.store(0, std::memory_order_relaxed);
+        closed_total++;
       }
     }
   }
