@@ -75,6 +75,7 @@ void RegisterStorageMetrics(Storage* storage) {
   gauge("vl_partitions", &StorageMetrics::partitions);
   gauge("vl_data_size_bytes", &StorageMetrics::disk_bytes);
   gauge("vl_merges_total", &StorageMetrics::merges);
+  gauge("vl_force_merges_skipped_total{reason=\"read_only\"}", &StorageMetrics::force_merges_skipped_read_only);
   gauge("vl_wal_size_bytes", &StorageMetrics::wal_bytes);
   gauge("vl_pending_rows", &StorageMetrics::pending_rows);
   gauge("vl_storage_bytes_written_total{kind=\"flush\"}", &StorageMetrics::bytes_written_flush);

@@ -354,7 +354,10 @@ void StorageEngine::MergerLoop() {
     // A merge needs room for its output: on a nearly full disk it could take the last bytes
     // the WAL needs, so merging waits until the node is writable again.
     if (read_only_.load()) {
-      if (!requests.empty()) spdlog::warn("storage: read-only (low disk space), skipping force merge");
+      if (!requests.empty()) {
+        spdlog::warn("storage: read-only (low disk space), skipping force merge");
+        force_merges_skipped_read_only_ += requests.size();
+      }
       continue;
     }
     if (!requests.empty()) ReleaseFreeMemory();
@@ -419,6 +422,7 @@ StorageMetrics StorageEngine::GetMetrics() const {
   m.rows_dropped_too_old = rows_too_old_;
   m.rows_dropped_too_new = rows_too_new_;
   m.merges = merges_;
+  m.force_merges_skipped_read_only = force_merges_skipped_read_only_;
   m.pending_rows = pending_rows_;
   m.wal_bytes = wal_ ? wal_->bytes() : 0;
   m.bytes_written_flush = bytes_flush_;

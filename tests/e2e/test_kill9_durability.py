@@ -13,17 +13,22 @@ CLIENTS = 2
 KILLS = 3
 
 
-def ingest_until_error(server, client_id, next_seq, acked, stop):
-    """Sends batches until the server dies or `stop` is set; records acknowledged seq numbers."""
+def ingest_until_error(server, client_id, next_seq, acked, killing, errors):
+    """Sends batches until the server dies; records acknowledged seq numbers. A failure before
+    `killing` is set is an error of the server, not of the kill."""
     seq = next_seq
-    while not stop.is_set():
+    while True:
         lines = [{"_msg": f"durable row {client_id}-{seq + i}", "client": str(client_id), "seq": f"{client_id}-{seq + i}"}
                  for i in range(BATCH)]
         try:
-            status, _, _ = server.ingest(lines, params="_stream_fields=client")
-        except OSError:
+            status, body, _ = server.ingest(lines, params="_stream_fields=client")
+        except Exception as e:  # noqa: BLE001 - any failure ends this client
+            if not killing.is_set():
+                errors.append(f"{type(e).__name__}: {e}")
             return
         if status != 200:
+            if not killing.is_set():
+                errors.append((status, body[:200]))
             return
         acked.update(line["seq"] for line in lines)
         seq += BATCH
@@ -44,18 +49,26 @@ def main():
     try:
         def kill_mid_stream():
             for round_no in range(KILLS):
-                stop = threading.Event()
+                killing = threading.Event()
+                errors = []
                 per_client = [set() for _ in range(CLIENTS)]
                 threads = [threading.Thread(target=ingest_until_error,
-                                            args=(server, c, round_no * 10_000_000, per_client[c], stop))
+                                            args=(server, c, round_no * 10_000_000, per_client[c], killing, errors))
                            for c in range(CLIENTS)]
                 for t in threads:
                     t.start()
-                time.sleep(rng.uniform(0.5, 2.0))
+                # Killed at a random moment once both clients have had a batch acknowledged.
+                deadline = time.time() + 60
+                while time.time() < deadline and not all(per_client):
+                    time.sleep(0.01)
+                assert all(per_client), "no batch acknowledged within 60 s"
+                time.sleep(rng.uniform(0.0, 1.5))
+                killing.set()
                 server.kill()
-                stop.set()
                 for t in threads:
                     t.join(timeout=60)
+                    assert not t.is_alive(), "a client still runs after the kill"
+                assert not errors, f"round {round_no}: requests failed before the kill: {errors[:3]}"
                 for s in per_client:
                     acked.update(s)
                 server.start()

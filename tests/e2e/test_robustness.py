@@ -116,7 +116,7 @@ def limits_and_retention(check):
             flushed = metrics(server)['vl_storage_bytes_written_total{kind="flush"}']
             assert flushed > 0
             server.get("/internal/force_merge")
-            deadline = time.time() + 10
+            deadline = time.time() + 60
             while time.time() < deadline and metrics(server)["vl_storage_parts"] > 1:
                 time.sleep(0.1)
             m = metrics(server)

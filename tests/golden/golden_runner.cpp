@@ -1,4 +1,4 @@
-// LogsQL golden tests. Usage: golden_runner <dir-with-.test-files> [--record]
+// LogsQL golden tests. Usage: golden_runner <file.test>... [--record]
 //
 // File format (lines; `#` at line start = comment):
 //   now <RFC3339>            query time for relative filters (default 2025-01-01T01:00:00Z)
@@ -128,6 +128,11 @@ struct Counters {
 
 void RunFile(const std::filesystem::path& path, bool record, Counters* c) {
   std::ifstream in(path);
+  if (!in) {
+    std::printf("FAIL %s: cannot read the file\n", path.c_str());
+    c->failed++;
+    return;
+  }
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   int64_t now = 0;
@@ -253,15 +258,28 @@ void RunFile(const std::filesystem::path& path, bool record, Counters* c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir = argc > 1 ? argv[1] : "tests/golden";
-  bool record = argc > 2 && std::string(argv[2]) == "--record";
+  bool record = false;
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".test") files.push_back(e.path());
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--record") {
+      record = true;
+    } else {
+      files.emplace_back(argv[i]);
+    }
   }
-  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    std::fprintf(stderr, "usage: golden_runner <file.test>... [--record]\n");
+    return 2;
+  }
   Counters c;
-  for (const auto& f : files) RunFile(f, record, &c);
+  for (const auto& f : files) {
+    const int before = c.passed + c.failed;
+    RunFile(f, record, &c);
+    if (!record && c.passed + c.failed == before) {  // an empty or unparsable file checks nothing
+      std::printf("FAIL %s: no case in the file\n", f.c_str());
+      c.failed++;
+    }
+  }
   if (!record) std::printf("%d passed, %d failed\n", c.passed, c.failed);
   return c.failed == 0 ? 0 : 1;
 }

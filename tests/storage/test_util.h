@@ -2,17 +2,22 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -26,6 +31,18 @@ inline int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// Polls `condition` until it holds or `timeout` passes (a generous bound: slow machines and
+// sanitizer builds only make it take longer); returns whether it held.
+inline bool WaitUntil(const std::function<bool()>& condition,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
 }
 
 struct TempDir {
@@ -83,11 +100,36 @@ inline StorageOptions TestOptions(const std::string& path) {
   return o;
 }
 
-// Forks a child that runs `child(report_fd)` (it never returns), lets it work for `run_for`, then
-// SIGKILLs it. `reports` gets every (key, value) pair of uint64s the child wrote before it died.
-// Call it inside ASSERT_NO_FATAL_FAILURE.
-inline void RunAndKillChild(const std::function<void(int)>& child, std::chrono::milliseconds run_for,
-                            std::vector<std::pair<uint64_t, uint64_t>>* reports) {
+using Reports = std::vector<std::pair<uint64_t, uint64_t>>;
+
+// Reads whole (key, value) messages from `fd` into `reports`, waiting at most `wait_ms` for the
+// first bytes. Returns false at end of file. `partial` keeps the bytes of a message cut in two.
+inline bool ReadReports(int fd, int wait_ms, std::string* partial, Reports* reports) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, wait_ms) <= 0) return true;
+  char buf[1 << 16];
+  ssize_t n = read(fd, buf, sizeof(buf));
+  if (n <= 0) return n < 0 && errno == EINTR;
+  partial->append(buf, static_cast<size_t>(n));
+  constexpr size_t kMsg = 2 * sizeof(uint64_t);
+  size_t whole = partial->size() / kMsg * kMsg;
+  for (size_t off = 0; off < whole; off += kMsg) {
+    uint64_t msg[2];
+    memcpy(msg, partial->data() + off, kMsg);
+    reports->emplace_back(msg[0], msg[1]);
+  }
+  partial->erase(0, whole);
+  return true;
+}
+
+// Forks a child that runs `child(report_fd)` (it never returns) and collects into `reports` every
+// (key, value) pair of uint64s the child writes, reading them while it runs (a full pipe would
+// stall the child's writers). Once `ready(reports)` holds, the child runs for `then_run_for` more
+// and is SIGKILLed. A child that is not ready within `ready_within` fails the test. Call it
+// inside ASSERT_NO_FATAL_FAILURE.
+inline void RunAndKillChild(const std::function<void(int)>& child, const std::function<bool(const Reports&)>& ready,
+                            std::chrono::milliseconds then_run_for, Reports* reports,
+                            std::chrono::seconds ready_within = std::chrono::seconds(120)) {
   int pipefd[2];
   ASSERT_EQ(pipe(pipefd), 0);
   pid_t pid = fork();
@@ -98,14 +140,39 @@ inline void RunAndKillChild(const std::function<void(int)>& child, std::chrono::
     _exit(0);
   }
   close(pipefd[1]);
-  std::this_thread::sleep_for(run_for);
+  using Clock = std::chrono::steady_clock;
+  std::string partial;
+  const auto give_up = Clock::now() + ready_within;
+  std::optional<Clock::time_point> kill_at;
+  bool open = true;
+  while (!kill_at || Clock::now() < *kill_at) {
+    if (!kill_at && ready(*reports)) kill_at = Clock::now() + then_run_for;
+    if (!kill_at && Clock::now() >= give_up) break;
+    int wait_ms = 10;
+    if (kill_at) {
+      wait_ms = static_cast<int>(std::clamp<int64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(*kill_at - Clock::now()).count(), 0, 10));
+    }
+    if (open) {
+      open = ReadReports(pipefd[0], wait_ms, &partial, reports);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+    }
+    int status;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      close(pipefd[0]);
+      FAIL() << "child ended before it was killed: "
+             << (WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
+                                   : "signal " + std::to_string(WTERMSIG(status)));
+    }
+  }
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   int status;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
-  uint64_t msg[2];
-  while (read(pipefd[0], msg, sizeof(msg)) == sizeof(msg)) reports->emplace_back(msg[0], msg[1]);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child ended on its own";
+  while (open) open = ReadReports(pipefd[0], 1000, &partial, reports);
   close(pipefd[0]);
+  ASSERT_TRUE(kill_at.has_value()) << "child not ready within " << ready_within.count() << " s";
 }
 
 }  // namespace vl::storage_test

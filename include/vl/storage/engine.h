@@ -93,6 +93,7 @@ class StorageEngine : public Storage {
 
   std::atomic<int64_t> last_reject_log_ns_{0};
   std::atomic<uint64_t> rows_ingested_{0}, rows_too_old_{0}, rows_too_new_{0}, merges_{0};
+  std::atomic<uint64_t> force_merges_skipped_read_only_{0};
   std::atomic<uint64_t> bytes_flush_{0}, bytes_merge_{0};
   std::atomic<uint64_t> dropped_retention_{0}, dropped_disk_usage_{0};
   std::atomic<bool> read_only_{false};

@@ -64,6 +64,7 @@ struct StorageMetrics {
   uint64_t partitions = 0;
   uint64_t disk_bytes = 0;         // bytes of all parts on disk
   uint64_t merges = 0;
+  uint64_t force_merges_skipped_read_only = 0;  // merges pause while read-only
   uint64_t wal_bytes = 0;
   uint64_t pending_rows = 0;       // durable in the WAL but not yet in a part
   // Write amplification = (flush + merge) / flush.

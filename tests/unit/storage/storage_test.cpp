@@ -145,8 +145,7 @@ TEST(Storage, LockAndReopenAndMerge) {
     auto mm = s->GetMetrics();
     return mm.parts <= 1 && (parts_at_open <= 1 || mm.merges >= 1);
   };
-  for (int i = 0; i < 200 && !merged(); i++)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(WaitUntil(merged));
   auto m = s->GetMetrics();
   EXPECT_EQ(m.parts, 1u);
   if (parts_at_open > 1) EXPECT_GE(m.merges, 1u);
@@ -175,8 +174,7 @@ TEST(Storage, ConcurrentAddsGroupCommit) {
     });
   for (auto& t : threads) t.join();
   // Background flush makes them visible within a moment.
-  for (int i = 0; i < 100 && s->GetMetrics().rows_stored < 400; i++)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(WaitUntil([&] { return s->GetMetrics().rows_stored >= 400; }));
   EXPECT_EQ(CollectSeqs(*s, SearchSpec()).size(), 400u);
 }
 
@@ -264,14 +262,15 @@ TEST(Storage, BackgroundFlushAndMerge) {
   auto& s = r.value();
   int64_t base = NowNs() - 60 * kSec;
   uint64_t seq = 0;
+  // Each batch waits for the background flusher (no ForceFlush) to store it as a part of its own.
   for (int f = 0; f < 40; f++) {
     std::vector<LogRow> rows;
     for (int i = 0; i < 100; i++, seq++) rows.push_back(MakeRow({}, base + seq, "a", seq));
     ASSERT_TRUE(s->Add(rows, nullptr).ok());
-    std::this_thread::sleep_for(std::chrono::milliseconds(15));
+    ASSERT_TRUE(WaitUntil([&] { return s->GetMetrics().rows_stored == seq; })) << "batch " << f << " not flushed";
   }
-  for (int i = 0; i < 200 && (s->GetMetrics().rows_stored < seq || s->GetMetrics().parts > 8); i++)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // The background merger keeps the part count down.
+  EXPECT_TRUE(WaitUntil([&] { return s->GetMetrics().parts <= 8 && s->GetMetrics().merges >= 1; }));
   auto m = s->GetMetrics();
   EXPECT_EQ(m.rows_stored, seq);
   EXPECT_LE(m.parts, 8u);
@@ -279,6 +278,39 @@ TEST(Storage, BackgroundFlushAndMerge) {
   auto seen = CollectSeqs(*s, SearchSpec());
   EXPECT_EQ(seen.size(), seq);
   for (auto& [k, n] : seen) ASSERT_EQ(n, 1);
+}
+
+// Merges write new parts, which could take the last bytes the WAL needs: they wait while the
+// storage is read-only and run once it is writable again.
+TEST(Storage, MergesPauseWhileReadOnly) {
+  TempDir dir;
+  auto free_bytes = std::make_shared<std::atomic<uint64_t>>(20'000'000);
+  StorageOptions o = TestOptions(dir.path);
+  o.min_free_disk_space_bytes = 10'000'000;
+  o.free_space_probe = [free_bytes] { return free_bytes->load(); };
+  auto r = Storage::Open(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto& s = r.value();
+  int64_t base = NowNs() - 3600 * kSec;
+  for (int part = 0; part < 3; part++) {  // 3 parts: below the background merge threshold
+    ASSERT_TRUE(s->Add({MakeRow({}, base + part, "a", part)}, nullptr).ok());
+    ASSERT_TRUE(s->ForceFlush().ok());
+  }
+  ASSERT_EQ(s->GetMetrics().parts, 3u);
+
+  *free_bytes = 1000;
+  ASSERT_TRUE(WaitUntil([&] { return s->IsReadOnly(); }));
+  s->ForceMerge("");
+  ASSERT_TRUE(WaitUntil([&] { return s->GetMetrics().force_merges_skipped_read_only == 1; }));
+  EXPECT_EQ(s->GetMetrics().parts, 3u);
+  EXPECT_EQ(s->GetMetrics().merges, 0u);
+
+  *free_bytes = 20'000'000;
+  ASSERT_TRUE(WaitUntil([&] { return !s->IsReadOnly(); }));
+  s->ForceMerge("");
+  ASSERT_TRUE(WaitUntil([&] { return s->GetMetrics().parts == 1; }));
+  EXPECT_EQ(s->GetMetrics().force_merges_skipped_read_only, 1u);
+  EXPECT_EQ(CollectSeqs(*s, SearchSpec()).size(), 3u);
 }
 
 // Low free disk space turns the storage read-only at once; it recovers by itself.
@@ -301,8 +333,7 @@ TEST(Storage, ReadOnlyOnLowFreeSpaceAndRecovers) {
   EXPECT_EQ(res.rows_accepted, 0u);
 
   *free_bytes = 20'000'000;
-  for (int i = 0; i < 50 && s->IsReadOnly(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_FALSE(s->IsReadOnly());
+  ASSERT_TRUE(WaitUntil([&] { return !s->IsReadOnly(); }));
   ASSERT_TRUE(s->Add({MakeRow({}, base, "a", 2)}, &res).ok());
   ASSERT_TRUE(s->ForceFlush().ok());
   auto seen = CollectSeqs(*s, SearchSpec());
@@ -370,8 +401,7 @@ TEST(Storage, CountsBytesWrittenByFlushesAndMerges) {
   EXPECT_EQ(m.bytes_written_flush, m.disk_bytes);
   EXPECT_EQ(m.bytes_written_merge, 0u);
   s->ForceMerge("");
-  for (int i = 0; i < 100 && s->GetMetrics().parts != 1; i++)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(WaitUntil([&] { return s->GetMetrics().parts == 1; }));
   m = s->GetMetrics();
   ASSERT_EQ(m.parts, 1u);
   EXPECT_EQ(m.bytes_written_merge, m.disk_bytes);

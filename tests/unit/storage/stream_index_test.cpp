@@ -494,9 +494,7 @@ TEST(StreamIndexSearch, SameRowsAfterMergeAndReopen) {
     before = Search(*s, AppSpec("app7")).seqs;
     EXPECT_EQ(before.size(), 4u * 40);
     s->ForceMerge("");
-    for (int i = 0; i < 500 && s->GetMetrics().parts != 1; i++)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    ASSERT_EQ(s->GetMetrics().parts, 1u);
+    ASSERT_TRUE(WaitUntil([&] { return s->GetMetrics().parts == 1; }));
     SearchOutcome got = Search(*s, AppSpec("app7"));
     EXPECT_EQ(got.streams.size(), 2u);  // one block per stream in the merged part
     std::vector<uint64_t> a = got.seqs, b = before;
