@@ -46,7 +46,7 @@ char* PutVarint(char* p, uint64_t v) {
 
 char* PutLengthPrefixed(char* p, std::string_view s) {
   p = PutVarint(p, s.size());
-  std::memcpy(p, s.data(), s.size());
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view may hold a null pointer
   return p + s.size();
 }
 
