@@ -79,13 +79,17 @@ def flushed_count(node):
 
 
 def stored_ids(nodes):
-    """id -> number of copies over all nodes (each node asked directly)."""
+    """id -> number of copies over all nodes (each node asked directly). A row is never stored
+    twice on one node: a re-send always goes to another node."""
     copies = collections.Counter()
     for n in nodes:
         n.flush()
         status, rows = n.query("* | fields id")
         assert status == 200, rows
-        copies.update(r["id"] for r in rows)
+        on_node = collections.Counter(r["id"] for r in rows)
+        twice = [(i, c) for i, c in on_node.items() if c > 1]
+        assert not twice, f"{len(twice)} rows stored more than once on {n.addr}, e.g. {twice[:5]}"
+        copies.update(on_node)
     return copies
 
 
