@@ -39,7 +39,7 @@ DEFINE_bool(insert_disableCompression, false, "Send /internal/insert bodies to s
 DEFINE_bool(select_disableCompression, false, "Ask storage nodes for uncompressed /internal/select responses");
 DEFINE_bool(search_allowPartialResponse, false,
             "Answer queries from the available storage nodes when some are down (marked by a VL-Partial-Response header)");
-DEFINE_int32(http_maxGracefulShutdownDuration, 7, "Seconds to wait for in-flight requests on shutdown");
+DEFINE_string(http_maxGracefulShutdownDuration, "7s", "How long to wait for in-flight requests on shutdown");
 DEFINE_string(http_idleConnTimeout, "1m", "Close incoming connections idle for this long (0 = never)");
 DEFINE_string(http_connTimeout, "2m",
               "Close incoming connections after this age, at the end of a request (0 = never); spreads "
@@ -188,7 +188,10 @@ int main(int argc, char** argv) {
     spdlog::warn("-insert.maxFieldsPerLine={} is above the hard limit; using {}", FLAGS_insert_maxFieldsPerLine,
                  vl::insert::kMaxFieldsPerLineCap);
   }
-  int64_t idle_conn_timeout_ns = 0, conn_timeout_ns = 0;
+  int64_t idle_conn_timeout_ns = 0, conn_timeout_ns = 0, graceful_shutdown_ns = 0;
+  if (!vl::ParseDuration(FLAGS_http_maxGracefulShutdownDuration, &graceful_shutdown_ns) || graceful_shutdown_ns < 0) {
+    FailFlag("http.maxGracefulShutdownDuration", FLAGS_http_maxGracefulShutdownDuration, "want a duration such as 7s or 0");
+  }
   if (!vl::ParseDuration(FLAGS_http_idleConnTimeout, &idle_conn_timeout_ns) || idle_conn_timeout_ns < 0) {
     FailFlag("http.idleConnTimeout", FLAGS_http_idleConnTimeout, "want a duration such as 1m, 30s or 0");
   }
@@ -254,7 +257,7 @@ int main(int argc, char** argv) {
   router.select_disabled = FLAGS_select_disable;
   vl::http::ServerOptions server_options;
   server_options.listen_addr = FLAGS_httpListenAddr;
-  server_options.max_graceful_shutdown_seconds = FLAGS_http_maxGracefulShutdownDuration;
+  server_options.max_graceful_shutdown_ms = graceful_shutdown_ns / 1'000'000;
   server_options.idle_conn_timeout_ms = idle_conn_timeout_ns / 1'000'000;
   server_options.conn_timeout_ms = conn_timeout_ns / 1'000'000;
   auto server = vl::http::Server::Start(server_options, vl::http::MakeRouter(router));

@@ -73,21 +73,25 @@ class Stream : public ResponseStream {
     auto it = parser_->get().find(lower_name);
     return it == parser_->get().end() ? std::string() : std::string(it->value());
   }
+  // 0 only at the end of the body: a read that parses just a chunk header (or nothing yet)
+  // goes on reading, since callers take 0 for the end of the answer.
   Result<size_t> Read(char* buf, size_t n) override {
-    if (parser_->is_done()) return size_t{0};
     auto& body = parser_->get().body();
-    body.data = buf;
-    body.size = n;
-    conn_->stream.expires_after(std::chrono::milliseconds(io_timeout_ms_));
-    error_code ec = RunOp(*conn_, [&](auto handler) {
-      bhttp::async_read_some(conn_->stream, conn_->buffer, *parser_, std::move(handler));
-    });
-    if (ec == bhttp::error::need_buffer) ec = {};
-    if (ec) {
-      failed_ = true;
-      return Status::Unavailable("cannot read response body: " + ec.message());
+    while (!parser_->is_done()) {
+      body.data = buf;
+      body.size = n;
+      conn_->stream.expires_after(std::chrono::milliseconds(io_timeout_ms_));
+      error_code ec = RunOp(*conn_, [&](auto handler) {
+        bhttp::async_read_some(conn_->stream, conn_->buffer, *parser_, std::move(handler));
+      });
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) {
+        failed_ = true;
+        return Status::Unavailable("cannot read response body: " + ec.message());
+      }
+      if (body.size < n) return n - body.size;
     }
-    return n - body.size;
+    return size_t{0};
   }
 
  private:

@@ -51,16 +51,20 @@ Status Inserter::SendTo(size_t node, std::string_view body) {
   if (!options_.disable_compression) req.headers.emplace_back("Content-Encoding", "zstd");
   req.body = body;
   Status result;
-  auto resp = nd.client->Send(req);
-  if (!resp.ok()) {
-    result = resp.status();
-  } else {
-    auto text = (*resp)->ReadAll(1 << 20);
-    if (!text.ok()) {
-      result = text.status();
-    } else if ((*resp)->status() / 100 != 2) {
-      result = Status::Unavailable("storage node " + nd.client->addr() + " answered " +
-                                   std::to_string((*resp)->status()) + ": " + *text);
+  {
+    // The response goes back to the connection pool before the slot is freed, so the next
+    // sender reuses its connection instead of opening another.
+    auto resp = nd.client->Send(req);
+    if (!resp.ok()) {
+      result = resp.status();
+    } else {
+      auto text = (*resp)->ReadAll(1 << 20);
+      if (!text.ok()) {
+        result = text.status();
+      } else if ((*resp)->status() / 100 != 2) {
+        result = Status::Unavailable("storage node " + nd.client->addr() + " answered " +
+                                     std::to_string((*resp)->status()) + ": " + *text);
+      }
     }
   }
   {

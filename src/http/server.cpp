@@ -239,7 +239,7 @@ class ServerImpl : public Server {
     // Idle keep-alive connections are waiting for a request that will not come: close them now.
     for (Connection* c : all_)
       if (c->between_requests.load()) ::shutdown(c->socket->native_handle(), SHUT_RDWR);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.max_graceful_shutdown_seconds);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.max_graceful_shutdown_ms);
     if (!cv_.wait_until(lock, deadline, [this] { return active_ == 0; })) {
       spdlog::warn("http server: {} connections still busy after graceful shutdown period; closing them", active_);
       for (Connection* c : all_) ::shutdown(c->socket->native_handle(), SHUT_RDWR);

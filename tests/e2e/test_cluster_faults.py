@@ -7,11 +7,10 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from vlserver import Check, Server, binary_from_args
+from vlserver import DEADLINE_S, Check, Server, binary_from_args, metric, wait_for
 
 BINARY = binary_from_args()
 BASE = datetime.now(timezone.utc) - timedelta(hours=2)
-DEADLINE_S = 60  # bound of every wait for something that should happen within a second or two
 
 
 def batch(start, n):
@@ -23,13 +22,6 @@ def batch(start, n):
     return out
 
 
-def wait_for(what, condition, timeout=DEADLINE_S):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 class Ingester:

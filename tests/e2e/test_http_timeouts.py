@@ -7,29 +7,14 @@ import socket
 import subprocess
 import time
 
-from vlserver import Check, Server, binary_from_args
+from vlserver import Check, Server, binary_from_args, metric, wait_for
 
 BINARY = binary_from_args()
 
 
 def idle_closed_total(server):
     """How many connections the server has shut down for -http.idleConnTimeout."""
-    status, body, _ = server.get("/metrics")
-    assert status == 200
-    for line in body.decode().splitlines():
-        if line.startswith("vl_http_idle_conns_closed_total "):
-            return int(float(line.split()[1]))
-    return 0
-
-
-def wait_idle_closed(server, above, within_seconds=30):
-    """Polls until the server has shut down more than `above` idle connections."""
-    deadline = time.time() + within_seconds
-    while time.time() < deadline:
-        if idle_closed_total(server) > above:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"the server closed no stalled connection within {within_seconds} s")
+    return metric(server, "vl_http_idle_conns_closed_total")
 
 
 def closed_by_server(sock, within_seconds):
@@ -121,7 +106,7 @@ def idle_timeout(check):
                 sock.sendall(b"GET /select/logsql/query?query=%2A HTTP/1.1\r\nHost: x\r\n\r\n")
                 # Read nothing: the server's writes block on the full buffers until it gives up on
                 # the response and closes; then draining what was already queued ends at EOF.
-                wait_idle_closed(server, before)
+                wait_for("the server to close the stalled connection", lambda: idle_closed_total(server) > before)
                 received = len(drain_until_closed(sock, 30, "connection of an unread response"))
                 assert received < 10_000_000, received  # cut short, not the whole answer
             finally:

@@ -1,6 +1,5 @@
 """A row answered with 200 survives kill -9: clients ingest continuously, the server is killed
 mid-stream several times, and after each restart every acknowledged row is there exactly once."""
-import json
 import random
 import threading
 import time

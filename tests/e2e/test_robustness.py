@@ -1,7 +1,6 @@
 """Node protection end to end: the free disk space guard (read-only, 429, recovery), the disk usage
 cap, ingestion limits with their counters, rows outside the retention window, write amplification
 metrics."""
-import json
 import time
 from datetime import datetime, timedelta, timezone
 

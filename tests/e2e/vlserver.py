@@ -17,6 +17,28 @@ import urllib.request
 HTTP_TIMEOUT = 30
 
 
+DEADLINE_S = 60  # bound of every wait for something that should happen within a second or two
+
+
+def wait_for(what, condition, timeout=DEADLINE_S):
+    """Polls `condition` until it holds; fails naming `what` after `timeout` seconds. Slow
+    machines only make it take longer, never fail it."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def metric(server, name):
+    """One sample of /metrics by its full name (labels included); 0 when absent."""
+    status, body, _ = server.get("/metrics")
+    assert status == 200
+    m = re.search(r"^" + re.escape(name) + r" ([0-9.e+]+)$", body.decode(), re.M)
+    return int(float(m.group(1))) if m else 0
+
+
 class PortTaken(Exception):
     """A restart found its old port held by another process."""
 

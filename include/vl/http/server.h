@@ -13,7 +13,7 @@ namespace vl::http {
 
 struct ServerOptions {
   std::string listen_addr = ":9428";  // host:port; empty host = all interfaces
-  int max_graceful_shutdown_seconds = 7;
+  int64_t max_graceful_shutdown_ms = 7000;  // -http.maxGracefulShutdownDuration
   // -http.idleConnTimeout: a connection whose client sends nothing for this long is closed
   // (between requests and while a request is being received). 0 = never.
   int64_t idle_conn_timeout_ms = 60'000;
