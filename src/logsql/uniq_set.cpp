@@ -67,7 +67,7 @@ const char* UniqSet::Store(std::string_view v) {
     chunk_big_ = false;
   }
   char* p = chunks_.back().get() + chunk_used_;
-  std::memcpy(p, v.data(), v.size());
+  if (!v.empty()) std::memcpy(p, v.data(), v.size());  // an empty view may hold a null pointer
   chunk_used_ += v.size();
   return p;
 }

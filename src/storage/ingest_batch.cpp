@@ -24,7 +24,7 @@ char* WriteVarint(char* p, uint64_t v) {
 
 char* WriteString(char* p, std::string_view s) {
   p = WriteVarint(p, s.size());
-  std::memcpy(p, s.data(), s.size());
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view may hold a null pointer
   return p + s.size();
 }
 

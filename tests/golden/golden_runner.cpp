@@ -9,7 +9,8 @@
 //   query-unordered <logsql> rows compared as sorted sets
 //   error <logsql>           the query must fail to parse; the expected line is a substring of the error
 //   ----                     then expected JSON lines (as /select/logsql/query prints them) until a blank line
-// Every successfully parsed query is also checked to round-trip through Query::ToString().
+// Every successfully parsed query is also checked to round-trip through Query::ToString(), and is
+// answered three ways (golden_backends.h): in memory, on real storage, split over two nodes.
 // --record prints the actual results in this format instead of comparing.
 #include <algorithm>
 #include <cstdio>
@@ -21,7 +22,7 @@
 #include <vector>
 
 #include "collect_sink.h"
-#include "mem_searchable.h"
+#include "golden_backends.h"
 #include "vl/common/time_util.h"
 #include "vl/logsql/logsql.h"
 
@@ -111,7 +112,6 @@ vl::StreamTags ParseStreamSpec(const std::string& s) {
   return tags;
 }
 
-using vl::logsql::test_support::CollectSink;
 
 std::vector<std::string> SplitLines(const std::string& s) {
   std::vector<std::string> out;
@@ -137,8 +137,25 @@ void RunFile(const std::filesystem::path& path, bool record, Counters* c) {
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   int64_t now = 0;
   vl::ParseRFC3339("2025-01-01T01:00:00Z", &now);
-  vl::testing::MemSearchable data;
-  bool data_finished = false;
+  std::vector<vl::LogRow> rows;
+  // Loaded with the rows on the first query; record mode asks the in-memory one only.
+  std::vector<std::unique_ptr<vl::golden::Backend>> backends;
+  auto load_backends = [&]() -> bool {
+    backends.push_back(std::make_unique<vl::golden::MemoryBackend>());
+    if (!record) {
+      backends.push_back(std::make_unique<vl::golden::StorageBackend>());
+      backends.push_back(std::make_unique<vl::golden::ClusterBackend>());
+    }
+    for (auto& b : backends) {
+      vl::Status s = b->Load(rows);
+      if (!s.ok()) {
+        std::cerr << path << ": cannot load the rows into " << b->name() << ": " << s.ToString() << "\n";
+        ++c->failed;
+        return false;
+      }
+    }
+    return true;
+  };
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     if (line.empty() || line[0] == '#') {
@@ -151,6 +168,11 @@ void RunFile(const std::filesystem::path& path, bool record, Counters* c) {
       continue;
     }
     if (line == "data") {
+      if (!backends.empty()) {
+        std::cerr << path << ":" << i + 1 << ": data after the first query\n";
+        ++c->failed;
+        return;
+      }
       if (record) std::cout << line << "\n";
       for (++i; i < lines.size() && !lines[i].empty(); ++i) {
         if (record) std::cout << lines[i] << "\n";
@@ -173,15 +195,12 @@ void RunFile(const std::filesystem::path& path, bool record, Counters* c) {
           if (!have) row.fields.push_back({k, v});
         }
         row.stream_id = vl::StreamID::Compute(row.tenant, row.stream_tags);
-        data.Add(std::move(row));
+        rows.push_back(std::move(row));
       }
       if (record) std::cout << "\n";
       continue;
     }
-    if (!data_finished) {
-      data.Finish();
-      data_finished = true;
-    }
+    if (backends.empty() && !load_backends()) return;
     std::string kind, q;
     size_t sp = line.find(' ');
     kind = line.substr(0, sp);
@@ -198,7 +217,7 @@ void RunFile(const std::filesystem::path& path, bool record, Counters* c) {
     }
     std::string where = path.filename().string() + ":" + std::to_string(qline) + " [" + q + "]";
     auto parsed = vl::logsql::ParseQuery(q, now);
-    std::vector<std::string> actual;
+    std::vector<std::string> actual;  // of the first backend whose answer differs (or the last)
     std::string problem;
     if (kind == "error") {
       if (parsed.ok()) {
@@ -220,23 +239,25 @@ void RunFile(const std::filesystem::path& path, bool record, Counters* c) {
       } else if (again.value()->ToString() != canon) {
         problem = "canonical form does not round-trip: " + canon + " -> " + again.value()->ToString();
       }
-      CollectSink sink;
-      vl::Status st = vl::logsql::ExecuteQuery(data, vl::TenantID{}, query, sink, nullptr);
-      if (!st.ok()) problem = "execution error: " + st.ToString();
-      actual = SplitLines(sink.text);
-      if (kind == "query-unordered") {
-        std::sort(actual.begin(), actual.end());
-        std::sort(expected.begin(), expected.end());
-      }
-      if (problem.empty() && actual != expected) {
-        problem = "result mismatch";
+      if (kind == "query-unordered") std::sort(expected.begin(), expected.end());
+      for (auto& backend : backends) {
+        std::string text;
+        vl::Status st = backend->Run(query, now, &text);
+        actual = SplitLines(text);
+        if (kind == "query-unordered") std::sort(actual.begin(), actual.end());
+        if (!st.ok()) {
+          problem = std::string(backend->name()) + ": execution error: " + st.ToString();
+        } else if (problem.empty() && !record && actual != expected) {
+          problem = std::string("result mismatch (") + backend->name() + ")";
+        }
+        if (!problem.empty()) break;
       }
     }
     if (record) {
       std::cout << line << "\n----\n";
       if (kind == "error") std::cout << (expected.empty() ? "" : expected[0]) << "\n";
       else for (const auto& l : actual) std::cout << l << "\n";
-      if (!problem.empty() && problem != "result mismatch") std::cout << "# PROBLEM: " << problem << "\n";
+      if (!problem.empty()) std::cout << "# PROBLEM: " << problem << "\n";
       std::cout << "\n";
       continue;
     }
@@ -246,7 +267,7 @@ void RunFile(const std::filesystem::path& path, bool record, Counters* c) {
     }
     ++c->failed;
     std::cerr << "FAIL " << where << ": " << problem << "\n";
-    if (problem == "result mismatch") {
+    if (problem.rfind("result mismatch", 0) == 0) {
       std::cerr << "  expected:\n";
       for (const auto& l : expected) std::cerr << "    " << l << "\n";
       std::cerr << "  actual:\n";

@@ -10,10 +10,9 @@
 
 #include "../../golden/collect_sink.h"
 #include "../../storage/test_util.h"
+#include "../../support/in_process_node.h"
 #include "vl/cluster/inserter.h"
 #include "vl/cluster/remote_backend.h"
-#include "vl/http/router.h"
-#include "vl/http/server.h"
 #include "vl/select/query_runner.h"
 
 namespace vl {
@@ -23,37 +22,6 @@ using storage_test::MakeRow;
 using storage_test::NowNs;
 using storage_test::TempDir;
 using storage_test::TestOptions;
-
-// One storage node: local storage served over HTTP on a loopback port chosen by the kernel.
-struct StorageNode {
-  TempDir dir;
-  std::unique_ptr<Storage> storage;
-  std::unique_ptr<http::LocalRowStore> rows;
-  std::unique_ptr<select::LocalBackend> queries;
-  std::unique_ptr<http::Server> server;
-
-  void Start() {
-    auto opened = Storage::Open(TestOptions(dir.path));
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    storage = std::move(*opened);
-    rows = std::make_unique<http::LocalRowStore>(storage.get());
-    queries = std::make_unique<select::LocalBackend>(*storage);
-    http::RouterOptions router;
-    router.storage = storage.get();
-    router.rows = rows.get();
-    router.queries = queries.get();
-    http::ServerOptions options;
-    options.listen_addr = "127.0.0.1:0";
-    auto started = http::Server::Start(options, http::MakeRouter(router));
-    ASSERT_TRUE(started.ok()) << started.status().ToString();
-    server = std::move(*started);
-  }
-  std::string addr() const { return "127.0.0.1:" + std::to_string(server->port()); }
-  ~StorageNode() {
-    if (server) server->Stop();
-    if (storage) EXPECT_TRUE(storage->Close().ok());
-  }
-};
 
 std::string RunQuery(select::QueryBackend& backend, const std::string& text) {
   auto query = logsql::ParseQuery(text, NowNs());
@@ -68,8 +36,12 @@ std::string RunQuery(select::QueryBackend& backend, const std::string& text) {
 }
 
 TEST(ClusterClient, ConcurrentWritersAndReadersSeeEveryRowOnce) {
-  StorageNode nodes[2];
-  for (auto& n : nodes) ASSERT_NO_FATAL_FAILURE(n.Start());
+  TempDir dirs[2];
+  test_support::InProcessNode nodes[2];
+  for (int i = 0; i < 2; ++i) {
+    Status s = nodes[i].Start(TestOptions(dirs[i].path));
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
   std::vector<std::string> addrs = {nodes[0].addr(), nodes[1].addr()};
 
   cluster::InserterOptions insert_options;
@@ -98,9 +70,9 @@ TEST(ClusterClient, ConcurrentWritersAndReadersSeeEveryRowOnce) {
     });
   }
   for (auto& w : writers) w.join();
-  for (auto& n : nodes) ASSERT_TRUE(n.storage->ForceFlush().ok());
+  for (auto& n : nodes) ASSERT_TRUE(n.storage().ForceFlush().ok());
   constexpr uint64_t kTotal = kWriters * kCommits * kRowsPerCommit;
-  EXPECT_EQ(nodes[0].storage->GetMetrics().rows_stored + nodes[1].storage->GetMetrics().rows_stored, kTotal);
+  EXPECT_EQ(nodes[0].storage().GetMetrics().rows_stored + nodes[1].storage().GetMetrics().rows_stored, kTotal);
 
   cluster::RemoteBackendOptions select_options;
   select_options.nodes = addrs;
