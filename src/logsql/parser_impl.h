@@ -2,6 +2,7 @@
 // Split over parser.cpp (entry, pipes, rewrites) and parser_filters.cpp (time, stream, functions).
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <string>
@@ -116,26 +117,82 @@ class Parser {
 
   // ---- filters ----
 
-  std::unique_ptr<Filter> ParseOr(const std::string& field) {
-    auto first = ParseAnd(field);
-    if (!first) return nullptr;
-    if (!Cur().IsKeyword("or")) return first;
-    auto f = Filter::Make(FilterKind::kOr);
-    f->children.push_back(std::move(first));
-    while (Cur().IsKeyword("or")) {
-      Next();
-      auto c = ParseAnd(field);
-      if (!c) return nullptr;
-      f->children.push_back(std::move(c));
+  // Filters: OR of AND-lists of terms; a term is NOT prefixes and then a parenthesized group or a
+  // single filter, optionally after a `field:` prefix that sets the default field inside.
+  //
+  // Parenthesized groups are kept on an explicit stack rather than the C++ stack, so 100k nested
+  // parentheses or NOTs cannot overflow it: redundant parentheses and NOT pairs add no tree
+  // level, and a tree still deeper than kMaxFilterDepth after that is refused with a position.
+  // Every other walk over the tree (simplify, print, clone, evaluate, split) recurses at most
+  // that deep.
+  static constexpr int kMaxFilterDepth = 1000;
+
+  struct Group {
+    std::string field;  // default field inside the parentheses
+    bool negated = false;
+    std::vector<std::unique_ptr<Filter>> or_terms;
+    std::vector<std::unique_ptr<Filter>> and_terms;
+  };
+
+  bool IsNotPrefix() const {
+    const Token& t = Cur();
+    return (t.IsKeyword("not") && !Peek(1).IsPunct(":")) || t.IsPunct("-") || t.IsPunct("!");
+  }
+
+  // Appends `term` to `list`, splicing a node of the same kind (`a (b c)` is one AND).
+  static void AddFlattened(std::vector<std::unique_ptr<Filter>>* list, std::unique_ptr<Filter> term, FilterKind kind) {
+    if (term->kind != kind) {
+      list->push_back(std::move(term));
+      return;
     }
+    for (auto& c : term->children) list->push_back(std::move(c));
+  }
+
+  // NOT of `f`; NOT of a NOT is its child, so `-(-(-(a)))` adds no levels.
+  static std::unique_ptr<Filter> Negate(std::unique_ptr<Filter> f) {
+    if (f->kind == FilterKind::kNot) return std::move(f->children[0]);
+    auto n = Filter::Make(FilterKind::kNot);
+    n->children.push_back(std::move(f));
+    return n;
+  }
+
+  static std::unique_ptr<Filter> Combine(std::vector<std::unique_ptr<Filter>> terms, FilterKind kind) {
+    if (terms.size() == 1) return std::move(terms[0]);
+    auto f = Filter::Make(kind);
+    f->children = std::move(terms);
     return f;
   }
 
-  std::unique_ptr<Filter> ParseAnd(const std::string& field) {
-    std::vector<std::unique_ptr<Filter>> list;
+  // Parses filters up to `|`, an unmatched `)` or the end, which are left to the caller.
+  std::unique_ptr<Filter> ParseOr(const std::string& field) {
+    std::vector<Group> stack;
+    stack.push_back(Group{field, false, {}, {}});
     while (true) {
+      Group& g = stack.back();
       const Token& t = Cur();
-      if (AtEnd() || t.IsPunct("|") || t.IsPunct(")") || t.IsKeyword("or")) break;
+      if (AtEnd() || t.IsPunct("|") || t.IsPunct(")") || t.IsKeyword("or")) {
+        if (g.and_terms.empty()) return FailNull(Unexpected(), "filter");
+        AddFlattened(&g.or_terms, Combine(std::move(g.and_terms), FilterKind::kAnd), FilterKind::kOr);
+        g.and_terms.clear();
+        if (t.IsKeyword("or")) {
+          Next();
+          continue;
+        }
+        auto f = Combine(std::move(g.or_terms), FilterKind::kOr);
+        if (stack.size() == 1) {
+          if (TreeDepth(*f) > kMaxFilterDepth) {
+            return FailNull("filters are nested deeper than " + std::to_string(kMaxFilterDepth) + " levels",
+                            "a less nested query");
+          }
+          return f;
+        }
+        if (!t.IsPunct(")")) return FailNull(Unexpected(), "')'");
+        Next();
+        const bool negated = g.negated;
+        stack.pop_back();
+        AddFlattened(&stack.back().and_terms, negated ? Negate(std::move(f)) : std::move(f), FilterKind::kAnd);
+        continue;
+      }
       if (t.IsKeyword("and") && !Peek(1).IsPunct(":")) {
         Next();
         if (AtEnd() || Cur().IsPunct("|") || Cur().IsPunct(")") || Cur().IsKeyword("or")) {
@@ -143,60 +200,85 @@ class Parser {
         }
         continue;
       }
-      auto c = ParseUnary(field);
-      if (!c) return nullptr;
-      list.push_back(std::move(c));
+      std::unique_ptr<Filter> term;
+      bool negated = false;
+      if (!ParseTerm(g.field, &negated, &stack, &term)) return nullptr;
+      if (term) AddFlattened(&stack.back().and_terms, negated ? Negate(std::move(term)) : std::move(term), FilterKind::kAnd);
     }
-    if (list.empty()) return FailNull(Unexpected(), "filter");
-    if (list.size() == 1) return std::move(list[0]);
-    auto f = Filter::Make(FilterKind::kAnd);
-    f->children = std::move(list);
-    return f;
   }
 
-  std::unique_ptr<Filter> ParseUnary(const std::string& field) {
-    const Token& t = Cur();
-    if ((t.IsKeyword("not") && !Peek(1).IsPunct(":")) || t.IsPunct("-") || t.IsPunct("!")) {
-      Next();
-      auto c = ParseUnary(field);
-      if (!c) return nullptr;
-      auto f = Filter::Make(FilterKind::kNot);
-      f->children.push_back(std::move(c));
-      return f;
-    }
-    return ParsePrimary(field);
-  }
-
-  // `( filters )` with `field` as the default field inside; the current token is `(`.
-  std::unique_ptr<Filter> ParseParenthesized(const std::string& field) {
-    Next();
-    auto f = ParseOr(field);
-    if (!f) return nullptr;
-    if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')'");
-    Next();
-    return f;
-  }
-
-  std::unique_ptr<Filter> ParsePrimary(const std::string& field) {
-    const Token& t = Cur();
-    if (t.IsPunct("(")) return ParseParenthesized(field);
-    if (t.kind == Token::Kind::kQuoted && Peek(1).IsPunct(":") && !Peek(1).space_before) {
-      std::string name = t.text;
-      Next();
-      Next();
-      return ParseFieldValue(name);
-    }
-    if (t.kind == Token::Kind::kBare && !IsFuncCall()) {
-      size_t save = i_;
-      std::string name = ReadCompound(kStopColon);
-      if (Cur().IsPunct(":") && !Cur().space_before) {
-        Next();
-        if (!name.empty() && name.back() == '*') return FailNull("wildcard field names are not supported", "field name");
-        return ParseFieldValue(name);
+  // One term: either a complete filter in *term, or an opened group pushed on *stack (*term
+  // stays null). false on a syntax error.
+  bool ParseTerm(std::string field, bool* negated, std::vector<Group>* stack, std::unique_ptr<Filter>* term) {
+    bool after_field_prefix = false;
+    while (true) {
+      const Token& t = Cur();
+      if (after_field_prefix) {
+        // `field:` is followed by `(`, NOT prefixes (after which a field prefix may follow
+        // again) or a value; `_time:` by a time filter.
+        if (field == "_time") {
+          *term = ParseTime();
+          return *term != nullptr;
+        }
+        if (t.IsKeyword("not") || t.IsPunct("-") || t.IsPunct("!")) {
+          after_field_prefix = false;
+          continue;
+        }
+        if (!t.IsPunct("(")) {
+          *term = ParseValueFilter(field);
+          return *term != nullptr;
+        }
       }
-      i_ = save;
+      if (IsNotPrefix()) {
+        *negated = !*negated;
+        Next();
+        continue;
+      }
+      if (t.IsPunct("(")) {
+        Next();
+        stack->push_back(Group{field, *negated, {}, {}});
+        return true;
+      }
+      if (after_field_prefix) break;
+      if (t.kind == Token::Kind::kQuoted && Peek(1).IsPunct(":") && !Peek(1).space_before) {
+        field = t.text.empty() ? "_msg" : t.text;
+        Next();
+        Next();
+        after_field_prefix = true;
+        continue;
+      }
+      if (t.kind == Token::Kind::kBare && !IsFuncCall()) {
+        size_t save = i_;
+        std::string name = ReadCompound(kStopColon);
+        if (Cur().IsPunct(":") && !Cur().space_before) {
+          Next();
+          if (!name.empty() && name.back() == '*') {
+            Fail("wildcard field names are not supported", "field name");
+            return false;
+          }
+          field = name.empty() ? "_msg" : name;
+          after_field_prefix = true;
+          continue;
+        }
+        i_ = save;
+      }
+      break;
     }
-    return ParseValueFilter(field);
+    *term = ParseValueFilter(field);
+    return *term != nullptr;
+  }
+
+  // Depth of the tree, without recursion (it may come from untrusted input).
+  static int TreeDepth(const Filter& root) {
+    int deepest = 0;
+    std::vector<std::pair<const Filter*, int>> todo = {{&root, 1}};
+    while (!todo.empty()) {
+      auto [f, depth] = todo.back();
+      todo.pop_back();
+      deepest = std::max(deepest, depth);
+      for (const auto& c : f->children) todo.emplace_back(c.get(), depth + 1);
+    }
+    return deepest;
   }
 
   bool IsFuncCall() const {
@@ -208,14 +290,6 @@ class Parser {
     return l == "i" || l == "exact" || l == "re" || l == "in" || l == "seq" || l == "range" || l == "contains_all" ||
            l == "contains_any" || l == "ipv4_range" || l == "string_range" || l == "len_range" ||
            l == "value_type" || l == "eq_field" || l == "le_field" || l == "lt_field";
-  }
-
-  std::unique_ptr<Filter> ParseFieldValue(std::string field) {
-    if (field.empty()) field = "_msg";
-    if (field == "_time") return ParseTime();
-    if (Cur().IsPunct("(")) return ParseParenthesized(field);
-    if (Cur().IsKeyword("not") || Cur().IsPunct("-") || Cur().IsPunct("!")) return ParseUnary(field);
-    return ParseValueFilter(field);
   }
 
   std::unique_ptr<Filter> ParseValueFilter(const std::string& field) {

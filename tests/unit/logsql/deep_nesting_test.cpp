@@ -1,0 +1,90 @@
+// Queries from untrusted clients may nest without bound: none may take the process down.
+// Redundant parentheses and NOT chains of any depth parse (they add no tree level); a tree that
+// is really deeper than the limit is refused with the position; whatever parses is printed,
+// cloned, simplified, evaluated and destroyed without deep recursion.
+#include <gtest/gtest.h>
+
+#include "../../golden/collect_sink.h"
+#include "../../golden/mem_searchable.h"
+#include "vl/common/time_util.h"
+#include "vl/logsql/executor.h"
+#include "vl/logsql/query.h"
+
+namespace vl::logsql {
+namespace {
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// Runs the query over two rows and returns the matching messages (or the parse error).
+std::string Answer(const std::string& q) {
+  auto parsed = ParseQuery(q, 0);
+  if (!parsed.ok()) return "ERROR: " + parsed.status().message();
+  testing::MemSearchable data;
+  for (const char* msg : {"alpha beta", "gamma"}) {
+    LogRow row;
+    row.timestamp = 1;
+    row.fields.push_back({"_msg", msg});
+    row.stream_id = StreamID::Compute(row.tenant, row.stream_tags);
+    data.Add(std::move(row));
+  }
+  data.Finish();
+  test_support::CollectSink sink;
+  Status s = ExecuteQuery(data, TenantID{}, **parsed, sink, nullptr);
+  if (!s.ok()) return "EXEC ERROR: " + s.ToString();
+  // The canonical text parses back to the same text, and a clone prints the same.
+  std::string canon = (*parsed)->ToString();
+  auto again = ParseQuery(canon, 0);
+  EXPECT_TRUE(again.ok()) << canon.substr(0, 200);
+  if (again.ok()) EXPECT_EQ((*again)->ToString(), canon);
+  return sink.text;
+}
+
+TEST(DeepNesting, HundredThousandParenthesesParse) {
+  const size_t n = 100'000;
+  EXPECT_EQ(Answer(Repeat("(", n) + "alpha" + Repeat(")", n)), Answer("alpha"));
+  EXPECT_EQ(Answer("gamma OR " + Repeat("(", n) + "alpha beta" + Repeat(")", n)), Answer("gamma OR alpha"));
+  EXPECT_EQ(Answer("_msg:" + Repeat("(", n) + "gamma" + Repeat(")", n)), Answer("gamma"));
+  EXPECT_EQ(Answer("* | filter " + Repeat("(", n) + "gamma" + Repeat(")", n)), Answer("gamma"));
+}
+
+TEST(DeepNesting, HundredThousandNotsParse) {
+  EXPECT_EQ(Answer(Repeat("NOT ", 100'000) + "alpha"), Answer("alpha"));
+  EXPECT_EQ(Answer(Repeat("!", 100'001) + "alpha"), Answer("!alpha"));
+  EXPECT_EQ(Answer(Repeat("-(", 50'000) + "alpha" + Repeat(")", 50'000)), Answer("alpha"));
+}
+
+// `a (b OR (c (d OR ...)))`: every level is a real AND or OR node.
+std::string Alternating(size_t levels) {
+  std::string q;
+  for (size_t i = 0; i < levels; ++i) q += i % 2 ? "x OR (" : "y (";
+  q += "alpha";
+  for (size_t i = 0; i < levels; ++i) q += ")";
+  return q;
+}
+
+TEST(DeepNesting, DeepTreesUpToTheLimitWork) {
+  std::string got = Answer(Alternating(900));
+  EXPECT_EQ(got.find("ERROR"), std::string::npos) << got.substr(0, 300);
+}
+
+TEST(DeepNesting, DeeperTreesAreRefusedWithAPosition) {
+  for (size_t levels : {1'100, 100'000}) {
+    std::string got = Answer(Alternating(levels));
+    EXPECT_EQ(got.rfind("ERROR: ", 0), 0u) << levels;
+    EXPECT_NE(got.find("nested deeper than 1000 levels"), std::string::npos) << got.substr(0, 300);
+    EXPECT_NE(got.find("at position"), std::string::npos) << got.substr(0, 300);
+  }
+}
+
+TEST(DeepNesting, UnbalancedParenthesesAreErrors) {
+  EXPECT_NE(Answer(Repeat("(", 100'000) + "alpha").find("expected ')'"), std::string::npos);
+  EXPECT_NE(Answer("alpha" + Repeat(")", 100'000)).find("ERROR"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vl::logsql
