@@ -240,9 +240,17 @@ void EvalFilter(const Filter& f, EvalSource& src, Bitmap* bm) {
       });
       return;
     }
-    default:
-      return;
+    // Handled above; listed so that a new kind without evaluation is a -Wswitch warning, and
+    // fails closed (no row) rather than open.
+    case FilterKind::kMatchAll:
+    case FilterKind::kAnd:
+    case FilterKind::kOr:
+    case FilterKind::kNot:
+    case FilterKind::kTime:
+    case FilterKind::kStream:
+      return ClearAll(bm);
   }
+  ClearAll(bm);
 }
 
 }  // namespace vl::logsql

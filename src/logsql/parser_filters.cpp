@@ -178,7 +178,7 @@ bool Parser::TimeValue(const std::string& s, int64_t* start, int64_t* end) {
 }
 
 std::unique_ptr<Filter> Parser::ParseTime() {
-  const size_t start_pos = Cur().pos;
+  const size_t first_token = i_;
   auto f = Filter::Make(FilterKind::kTime, "_time");
   std::string op;
   for (const char* o : {">=", "<=", ">", "<", "="}) {
@@ -256,22 +256,17 @@ std::unique_ptr<Filter> Parser::ParseTime() {
     f->min_ts = SatSub(f->min_ts, d);
     f->max_ts = SatSub(f->max_ts, d);
   }
-  const size_t end_pos = t_[i_ - 1].end;
-  f->time_text = NormalizeSpaces(text_.substr(start_pos, end_pos - start_pos));
+  f->time_text = TokensText(first_token, i_);
   return f;
 }
 
-std::string Parser::NormalizeSpaces(std::string_view s) {
+std::string Parser::TokensText(size_t first, size_t end) const {
+  // From the tokens, not the source span: whitespace and comments between them (a `#` comment
+  // runs to the end of its line) become one space.
   std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out.push_back(' ');
-    space = false;
-    out.push_back(c);
+  for (size_t k = first; k < end; ++k) {
+    if (k > first && t_[k].space_before) out.push_back(' ');
+    out.append(text_.substr(t_[k].pos, t_[k].end - t_[k].pos));
   }
   return out;
 }

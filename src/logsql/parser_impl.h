@@ -385,7 +385,8 @@ class Parser {
   // Start and last nanosecond of a time value inside `_time:` filters.
   bool TimeValue(const std::string& s, int64_t* start, int64_t* end);
   std::unique_ptr<Filter> ParseTime();
-  static std::string NormalizeSpaces(std::string_view s);
+  // Source text of tokens [first, end) with single spaces where whitespace or comments were.
+  std::string TokensText(size_t first, size_t end) const;
   static std::string RE2QuoteMeta(const std::string& s);
 
   // ---- pipes ----

@@ -334,7 +334,8 @@ void AppendGroupRow(const PipeSpec& spec, const Group& g, Render&& render, Resul
 ResultBlock StatsState::ExportStates() const {
   const PipeSpec& spec = impl_->spec;
   ResultBlock out = EmptyStatsBlock(spec);
-  for (const auto& [key, g] : impl_->groups) {
+  for (const auto& entry : impl_->groups) {
+    const auto& g = entry.second;  // a named reference: clang 14 cannot capture structured bindings
     AppendGroupRow(spec, g, [&](size_t i) {
       std::string enc;
       EncodeFuncState(g.funcs[i], &enc);

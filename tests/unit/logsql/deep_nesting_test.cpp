@@ -40,7 +40,9 @@ std::string Answer(const std::string& q) {
   std::string canon = (*parsed)->ToString();
   auto again = ParseQuery(canon, 0);
   EXPECT_TRUE(again.ok()) << canon.substr(0, 200);
-  if (again.ok()) EXPECT_EQ((*again)->ToString(), canon);
+  if (again.ok()) {
+    EXPECT_EQ((*again)->ToString(), canon);
+  }
   return sink.text;
 }
 
@@ -84,6 +86,26 @@ TEST(DeepNesting, DeeperTreesAreRefusedWithAPosition) {
 TEST(DeepNesting, UnbalancedParenthesesAreErrors) {
   EXPECT_NE(Answer(Repeat("(", 100'000) + "alpha").find("expected ')'"), std::string::npos);
   EXPECT_NE(Answer("alpha" + Repeat(")", 100'000)).find("ERROR"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vl::logsql
+
+namespace vl::logsql {
+namespace {
+
+// Inputs the fuzzer (scripts/fuzz.sh) found; each once broke a property it checks.
+TEST(FuzzFindings, CommentInsideTimeFilterRoundTrips) {
+  // The canonical text of a time filter was its source span with spaces squeezed: a `#`
+  // comment in it then commented out the rest of the canonical query.
+  const std::string q = "_time:<\n\n#\n\n666666665 s";
+  auto parsed = ParseQuery(q, 0);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const std::string canon = (*parsed)->ToString();
+  EXPECT_EQ(canon, "_time:< 666666665 s");
+  auto again = ParseQuery(canon, 0);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ((*again)->ToString(), canon);
 }
 
 }  // namespace
