@@ -98,9 +98,9 @@ std::unique_ptr<PipeSpec> Parser::ParseStats() {
   p->kind = PipeKind::kStats;
   if (Cur().IsKeyword("by")) {
     Next();
-    if (!ReadFieldList(&p->by, true)) return nullptr;
+    if (!ReadFieldList(&p->by, true, kStopColon)) return nullptr;
   } else if (Cur().IsPunct("(")) {
-    if (!ReadFieldList(&p->by, true)) return nullptr;
+    if (!ReadFieldList(&p->by, true, kStopColon)) return nullptr;
   }
   while (true) {
     StatsFunc fn;

@@ -407,9 +407,9 @@ class Parser {
     return true;
   }
 
-  bool ReadFieldName(std::string* name) {
+  bool ReadFieldName(std::string* name, unsigned flags = 0) {
     bool ok = true;
-    *name = ReadValue(0, &ok);
+    *name = ReadValue(flags, &ok);
     if (Cur().IsPunct("*") && !Cur().space_before) {
       Next();
       *name += "*";
@@ -418,8 +418,8 @@ class Parser {
     return ok;
   }
 
-  // `(a, b)` or `a, b` field lists.
-  bool ReadFieldList(std::vector<std::string>* out, bool parens) {
+  // `(a, b)` or `a, b` field lists. With kStopColon an unquoted `:` ends a name (a bucket).
+  bool ReadFieldList(std::vector<std::string>* out, bool parens, unsigned flags = 0) {
     if (parens) {
       if (!Cur().IsPunct("(")) return Fail(Unexpected(), "'('").ok();
       Next();
@@ -430,7 +430,12 @@ class Parser {
     }
     while (true) {
       std::string name;
-      if (!ReadFieldName(&name)) return Fail(Unexpected(), "field name").ok();
+      if (!ReadFieldName(&name, flags)) return Fail(Unexpected(), "field name").ok();
+      if ((flags & kStopColon) && Cur().IsPunct(":")) {
+        // `by (_time:1h)`, `by (bytes:10KB)`, `by (ip:/24)`: answered wrongly (one group) would
+        // be worse than refused.
+        return Fail("grouping by buckets (`" + name + ":...`) is not supported yet", "field name").ok();
+      }
       out->push_back(name);
       if (Cur().IsPunct(",")) {
         Next();
