@@ -167,6 +167,15 @@ std::shared_ptr<const re2::RE2> CompileRegexp(const std::string& pattern, std::s
 
 namespace {
 
+// Merging `{a or b} {c or d}` multiplies OR groups; past this many the filters stay separate
+// (still correct, both are evaluated), so k filters of two groups cannot make 2^k of them.
+constexpr size_t kMaxMergedStreamGroups = 64;
+
+bool CanMergeStreamFilters(const StreamFilter& a, const StreamFilter& b) {
+  return a.or_groups.empty() || b.or_groups.empty() ||
+         a.or_groups.size() * b.or_groups.size() <= kMaxMergedStreamGroups;
+}
+
 StreamFilter MergeStreamFilters(const StreamFilter& a, const StreamFilter& b) {
   if (a.or_groups.empty()) return b;
   if (b.or_groups.empty()) return a;
@@ -205,11 +214,11 @@ std::unique_ptr<Filter> SimplifyFilter(std::unique_ptr<Filter> f) {
           return Filter::Make(FilterKind::kMatchAll);
         }
         if (is_and && c->kind == FilterKind::kStream) {
-          if (stream) {
+          if (stream && CanMergeStreamFilters(stream->stream, c->stream)) {
             stream->stream = MergeStreamFilters(stream->stream, c->stream);
             continue;
           }
-          stream = c.get();
+          if (!stream) stream = c.get();
         }
         out.push_back(std::move(c));
       }
