@@ -49,8 +49,29 @@ struct Connection {
   tcp::socket* socket;
   // Steady-clock nanoseconds since the current wait on the peer began; 0 = not waiting.
   std::atomic<int64_t> waiting_since_ns{0};
-  std::atomic<bool> between_requests{false};  // waiting for the next request: Stop() closes it
-  std::atomic<bool> reaped{false};            // shut down by the reaper
+  std::atomic<bool> reaped{false};  // shut down by the reaper
+
+  // Whether the connection waits for its next request. The connection's thread and whoever
+  // closes idle connections (Stop(), the reaper) race for the header that may just have
+  // arrived: one compare-and-swap decides, so a request is either served and answered, or
+  // dropped unprocessed (the client sees the connection close and may safely send it again).
+  // Shutting the socket down after the header was read let a request be processed without an
+  // answer, and a router then stored its rows twice.
+  enum Phase : int { kInRequest, kWaitingForRequest, kClosedWhileWaiting };
+  std::atomic<int> phase{kInRequest};
+
+  // Shuts the socket down if no request has started on it; false when one has.
+  bool CloseIfWaiting() {
+    int expected = kWaitingForRequest;
+    if (!phase.compare_exchange_strong(expected, kClosedWhileWaiting)) return false;
+    ::shutdown(socket->native_handle(), SHUT_RDWR);
+    return true;
+  }
+  // After the header was read: true when the request may be served.
+  bool StartRequest() {
+    int expected = kWaitingForRequest;
+    return phase.compare_exchange_strong(expected, kInRequest);
+  }
 };
 
 int64_t SteadyNanos() {
@@ -237,8 +258,7 @@ class ServerImpl : public Server {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.notify_all();  // the reaper
     // Idle keep-alive connections are waiting for a request that will not come: close them now.
-    for (Connection* c : all_)
-      if (c->between_requests.load()) ::shutdown(c->socket->native_handle(), SHUT_RDWR);
+    for (Connection* c : all_) c->CloseIfWaiting();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.max_graceful_shutdown_ms);
     if (!cv_.wait_until(lock, deadline, [this] { return active_ == 0; })) {
       spdlog::warn("http server: {} connections still busy after graceful shutdown period; closing them", active_);
@@ -271,10 +291,10 @@ class ServerImpl : public Server {
   }
 
   // Waiting for the next request on a keep-alive connection: Stop() closes these at once.
-  void SetBetweenRequests(Connection* c, bool between) {
-    c->waiting_since_ns.store(between ? SteadyNanos() : 0, std::memory_order_relaxed);
-    c->between_requests.store(between);
-    if (between && stopping_) ::shutdown(c->socket->native_handle(), SHUT_RDWR);
+  void WaitForRequest(Connection* c) {
+    c->waiting_since_ns.store(SteadyNanos(), std::memory_order_relaxed);
+    c->phase.store(Connection::kWaitingForRequest);
+    if (stopping_) c->CloseIfWaiting();
   }
 
   // -http.idleConnTimeout: a socket that has waited on its peer longer than the timeout (for the
@@ -292,7 +312,13 @@ class ServerImpl : public Server {
       for (Connection* c : all_) {
         const int64_t since = c->waiting_since_ns.load(std::memory_order_relaxed);
         if (since == 0 || now - since < std::chrono::nanoseconds(timeout).count()) continue;
-        ::shutdown(c->socket->native_handle(), SHUT_RDWR);
+        // Idle between requests: closed unless a request has just started. Stalled in the
+        // middle of one (body or response): closed, the request fails.
+        if (c->phase.load() == Connection::kInRequest) {
+          ::shutdown(c->socket->native_handle(), SHUT_RDWR);
+        } else if (!c->CloseIfWaiting()) {
+          continue;
+        }
         c->reaped.store(true);
         c->waiting_since_ns.store(0, std::memory_order_relaxed);
         closed_total++;
@@ -313,13 +339,14 @@ class ServerImpl : public Server {
     // without room, a 3 MB body took 6,000 system calls.
     buffer.reserve(kReadBufferBytes);
     for (;;) {
-      SetBetweenRequests(&conn, true);
+      WaitForRequest(&conn);
       bhttp::request_parser<bhttp::buffer_body> parser;
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are streamed
       parser.header_limit(64 * 1024);
       beast::error_code ec;
       bhttp::read_header(socket, buffer, parser, ec);
-      SetBetweenRequests(&conn, false);
+      conn.waiting_since_ns.store(0, std::memory_order_relaxed);
+      if (!conn.StartRequest()) break;  // closed by Stop() or the reaper: not served, not answered
       if (ec == bhttp::error::need_buffer) ec = {};  // body bytes arrived with the header
       if (ec) {
         // A connection closed by the idle reaper reads EOF or a reset: not worth a warning.
