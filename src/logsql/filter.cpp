@@ -61,6 +61,17 @@ std::string StreamFilter::ToString() const {
   return out;
 }
 
+Filter::~Filter() {
+  std::vector<std::unique_ptr<Filter>> pending = std::move(children);
+  while (!pending.empty()) {
+    std::unique_ptr<Filter> f = std::move(pending.back());
+    pending.pop_back();
+    if (!f) continue;  // a child moved out earlier (rewrites take children over)
+    for (auto& c : f->children) pending.push_back(std::move(c));
+    f->children.clear();  // f goes away here with no children left to recurse into
+  }
+}
+
 std::unique_ptr<Filter> Filter::Make(FilterKind kind, std::string field, std::string value) {
   auto f = std::make_unique<Filter>();
   f->kind = kind;

@@ -74,6 +74,12 @@ struct Filter {
   std::string range_op;
   std::string range_text;
 
+  Filter() = default;
+  Filter(Filter&&) = default;
+  Filter& operator=(Filter&&) = default;
+  // Frees the subtree without recursion: a tree from an untrusted query may be very deep.
+  ~Filter();
+
   static std::unique_ptr<Filter> Make(FilterKind kind, std::string field = "_msg", std::string value = "");
   std::unique_ptr<Filter> Clone() const;
   std::string ToString() const;

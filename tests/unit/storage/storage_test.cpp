@@ -280,15 +280,20 @@ TEST(Storage, BackgroundFlushAndMerge) {
   for (auto& [k, n] : seen) ASSERT_EQ(n, 1);
 }
 
+// Options whose free-space probe reads *free_bytes; read-only below 10 MB free.
+static StorageOptions FreeSpaceOptions(const std::string& path, std::shared_ptr<std::atomic<uint64_t>> free_bytes) {
+  StorageOptions o = TestOptions(path);
+  o.min_free_disk_space_bytes = 10'000'000;
+  o.free_space_probe = [free_bytes] { return free_bytes->load(); };
+  return o;
+}
+
 // Merges write new parts, which could take the last bytes the WAL needs: they wait while the
 // storage is read-only and run once it is writable again.
 TEST(Storage, MergesPauseWhileReadOnly) {
   TempDir dir;
   auto free_bytes = std::make_shared<std::atomic<uint64_t>>(20'000'000);
-  StorageOptions o = TestOptions(dir.path);
-  o.min_free_disk_space_bytes = 10'000'000;
-  o.free_space_probe = [free_bytes] { return free_bytes->load(); };
-  auto r = Storage::Open(o);
+  auto r = Storage::Open(FreeSpaceOptions(dir.path, free_bytes));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto& s = r.value();
   int64_t base = NowNs() - 3600 * kSec;
@@ -317,9 +322,7 @@ TEST(Storage, MergesPauseWhileReadOnly) {
 TEST(Storage, ReadOnlyOnLowFreeSpaceAndRecovers) {
   TempDir dir;
   auto free_bytes = std::make_shared<std::atomic<uint64_t>>(1000);
-  StorageOptions o = TestOptions(dir.path);
-  o.min_free_disk_space_bytes = 10'000'000;
-  o.free_space_probe = [free_bytes] { return free_bytes->load(); };
+  StorageOptions o = FreeSpaceOptions(dir.path, free_bytes);
   auto r = Storage::Open(o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto& s = r.value();
