@@ -68,7 +68,11 @@ class Parser {
   }
   Status Fail(const std::string& what, const std::string& expected) {
     if (err_.ok()) {
-      err_ = Status::InvalidArgument("cannot parse query [" + std::string(text_) + "]: " + what + " at position " +
+      // The query is echoed for context, cut short: a 5 MB query must not make a 5 MB error.
+      constexpr size_t kEchoBytes = 1024;
+      std::string echo(text_.substr(0, kEchoBytes));
+      if (text_.size() > kEchoBytes) echo += "...";
+      err_ = Status::InvalidArgument("cannot parse query [" + echo + "]: " + what + " at position " +
                                      std::to_string(Cur().pos + 1) + "; expected " + expected);
     }
     return err_;

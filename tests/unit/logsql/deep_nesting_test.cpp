@@ -134,3 +134,19 @@ TEST(FuzzFindings, AndedStreamFiltersDoNotMultiply) {
 
 }  // namespace
 }  // namespace vl::logsql
+
+namespace vl::logsql {
+namespace {
+
+TEST(ParseErrors, LongQueriesAreEchoedCutShort) {
+  const std::string q = std::string(200'000, '(') + "alpha";
+  auto parsed = ParseQuery(q, 0);
+  ASSERT_FALSE(parsed.ok());
+  const std::string& msg = parsed.status().message();
+  EXPECT_LT(msg.size(), 1200u);
+  EXPECT_NE(msg.find("...]"), std::string::npos) << msg.substr(0, 100);
+  EXPECT_NE(msg.find("at position 200006"), std::string::npos) << msg.substr(msg.size() - 200);
+}
+
+}  // namespace
+}  // namespace vl::logsql
