@@ -194,7 +194,7 @@ class Parser {
         Next();
         const bool negated = g.negated;
         stack.pop_back();
-        AddFlattened(&stack.back().and_terms, negated ? Negate(std::move(f)) : std::move(f), FilterKind::kAnd);
+        AddFlattened(&stack.back().and_terms, MaybeNot(std::move(f), negated), FilterKind::kAnd);
         continue;
       }
       if (t.IsKeyword("and") && !Peek(1).IsPunct(":")) {
@@ -207,7 +207,7 @@ class Parser {
       std::unique_ptr<Filter> term;
       bool negated = false;
       if (!ParseTerm(g.field, &negated, &stack, &term)) return nullptr;
-      if (term) AddFlattened(&stack.back().and_terms, negated ? Negate(std::move(term)) : std::move(term), FilterKind::kAnd);
+      if (term) AddFlattened(&stack.back().and_terms, MaybeNot(std::move(term), negated), FilterKind::kAnd);
     }
   }
 
@@ -363,10 +363,7 @@ class Parser {
   }
 
   static std::unique_ptr<Filter> MaybeNot(std::unique_ptr<Filter> f, bool neg) {
-    if (!f || !neg) return f;
-    auto n = Filter::Make(FilterKind::kNot);
-    n->children.push_back(std::move(f));
-    return n;
+    return f && neg ? Negate(std::move(f)) : std::move(f);
   }
 
   std::unique_ptr<Filter> MakeRegexp(const std::string& field, const std::string& pattern) {
