@@ -50,6 +50,11 @@ class BlockSource : public EvalSource {
     return std::make_pair(b_.min_timestamp(), b_.max_timestamp());
   }
   const StreamTags* stream_tags() override { return &b_.stream_tags(); }
+  const StreamID* stream_id() override { return &b_.stream_id(); }
+  std::string_view ColumnType(std::string_view field) override {
+    if (field == "_time" || field == "_stream" || field == "_stream_id") return {};
+    return b_.ColumnType(field);
+  }
   bool NumericRange(std::string_view field, double* min, double* max) override {
     return b_.NumericRange(field, min, max);
   }

@@ -23,17 +23,6 @@ void BlockCounters::Publish() const {
 
 namespace {
 
-// `*`, or time and stream filters under one top-level AND: what the search spec already applies
-// per block, so every row of a block inside the search time range matches.
-bool OnlyTimeAndStream(const Filter& f) {
-  auto leaf = [](const Filter& c) {
-    return c.kind == FilterKind::kTime || c.kind == FilterKind::kStream ||
-           c.kind == FilterKind::kMatchAll;
-  };
-  if (f.kind != FilterKind::kAnd) return leaf(f);
-  return std::all_of(f.children.begin(), f.children.end(), [&](const auto& c) { return leaf(*c); });
-}
-
 void AppendKeyPart(std::string_view v, std::string* key) {
   uint32_t n = static_cast<uint32_t>(v.size());
   key->append(reinterpret_cast<const char*>(&n), sizeof(n));
@@ -193,7 +182,9 @@ Status RunCountQuery(const Searchable& data, const SearchSpec& spec, const Query
   Processor* head = chain.back().get();
 
   const Filter& filter = query.filter();
-  const bool match_all = filter.kind == FilterKind::kMatchAll;
+  // Blocks inside the search's time range are wholly selected when the search alone decides the
+  // filter (`*`, top-level time and stream filters): no bitmap is needed.
+  const bool decided_by_search = filter.DecidedBySearch();
   std::mutex mu;
   CountGroups groups;
   const std::vector<UniqFunc> uniq = UniqFuncs(stats);
@@ -206,10 +197,12 @@ Status RunCountQuery(const Searchable& data, const SearchSpec& spec, const Query
     if (n == 0) return true;
     size_t selected = n;
     Bitmap bm;
-    if (!match_all) {
+    const bool whole_block = decided_by_search && block.min_timestamp() >= spec.min_timestamp &&
+                             block.max_timestamp() <= spec.max_timestamp;
+    if (!whole_block) {
       bm.assign(n, 1);
       BlockSource src(block);
-      EvalFilter(filter, src, &bm);
+      filter.Eval(src, &bm);
       selected = static_cast<size_t>(std::count(bm.begin(), bm.end(), uint8_t{1}));
       if (selected == 0) return true;
     }
@@ -222,7 +215,7 @@ Status RunCountQuery(const Searchable& data, const SearchSpec& spec, const Query
       }
     }
     if (!local) local = std::make_unique<CountGroups>();
-    CountBlock(block, stats.by, uniq, match_all ? nullptr : &bm, selected, local.get());
+    CountBlock(block, stats.by, uniq, whole_block ? nullptr : &bm, selected, local.get());
     std::lock_guard<std::mutex> lock(mu);
     pool.push_back(std::move(local));
     return true;
@@ -272,7 +265,7 @@ std::unique_ptr<TimeTopN> TimeTopN::ForQuery(const Query& query) {
 }
 
 void TimeTopN::Prime(const Searchable& data, const SearchSpec& spec, const Query& query) {
-  if (!OnlyTimeAndStream(query.filter())) return;
+  if (!query.filter().DecidedBySearch()) return;
   struct Meta {
     int64_t min_ts, max_ts;
     size_t rows;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <mutex>
+#include <unordered_set>
 
 #include "vl/common/time_util.h"
 #include "vl/logsql/filter_eval.h"
@@ -26,16 +27,6 @@ struct NeededColumns {
   }
 };
 
-void CollectFilterFields(const Filter& f, std::vector<std::string>* out) {
-  if (f.kind == FilterKind::kStream) out->push_back("_stream");
-  if (f.kind == FilterKind::kTime) out->push_back("_time");
-  if (f.kind != FilterKind::kAnd && f.kind != FilterKind::kOr && f.kind != FilterKind::kNot &&
-      f.kind != FilterKind::kMatchAll) {
-    out->push_back(f.field);
-  }
-  for (const auto& c : f.children) CollectFilterFields(*c, out);
-}
-
 NeededColumns ComputeNeeded(const Query& q) {
   NeededColumns n;
   std::vector<std::string> extra;
@@ -45,7 +36,7 @@ NeededColumns ComputeNeeded(const Query& q) {
       case PipeKind::kOffset:
         break;
       case PipeKind::kFilter:
-        CollectFilterFields(*p->filter, &extra);
+        p->filter->AppendFields(&extra);
         break;
       case PipeKind::kSort:
         return n;  // sort outputs every column
@@ -132,7 +123,7 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
       Bitmap bm(n, 1);
       {
         BlockSource src(block);
-        EvalFilter(filter, src, &bm);
+        filter.Eval(src, &bm);
       }
       size_t selected = 0;
       if (topn) {
@@ -159,105 +150,71 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
   return Status::OK();
 }
 
-// Appends the label="value" pairs every stream accepted by `s` carries: the plain equality
-// matchers present in every OR-group. `label=""` is left out (it matches streams without the
-// label, which no posting lists), and so are !=, =~ and !~: none pins a single value.
-void RequiredStreamLabels(const StreamFilter& s, std::vector<std::pair<std::string, std::string>>* out) {
-  if (s.or_groups.empty()) return;
-  auto in_group = [](const std::vector<StreamMatcher>& g, const StreamMatcher& m) {
-    for (const auto& x : g)
-      if (x.op == StreamMatcher::Op::kEq && x.label == m.label && x.value == m.value) return true;
-    return false;
-  };
-  for (const auto& m : s.or_groups[0]) {
-    if (m.op != StreamMatcher::Op::kEq || m.value.empty()) continue;
-    bool everywhere = true;
-    for (size_t g = 1; g < s.or_groups.size() && everywhere; g++) everywhere = in_group(s.or_groups[g], m);
-    if (everywhere) out->emplace_back(m.label, m.value);
-  }
-}
-
-// The one stream id `f` can match, if `f` is `_stream_id:<id>` or `_stream_id:=<id>` (exact and
-// case-sensitive). A phrase equals the whole value here: a stream id is a single word.
-bool StreamIDOf(const Filter& f, StreamID* id) {
-  if (f.field != "_stream_id" || f.case_insensitive) return false;
-  if (f.kind != FilterKind::kExact && f.kind != FilterKind::kPhrase) return false;
-  // Only the canonical spelling matches the canonical text the filter compares with.
-  return StreamID::Parse(f.value, id) && id->ToString() == f.value;
-}
-
-// Fills `ids` with the stream ids a top-level filter allows: one `_stream_id` match or an
-// `in(...)`/OR of them. False (ids untouched) when the filter does not restrict stream ids.
-bool StreamIDsOf(const Filter& f, std::vector<StreamID>* ids) {
-  std::vector<StreamID> found;
-  StreamID id;
-  if (StreamIDOf(f, &id)) {
-    found.push_back(id);
-  } else if (f.kind == FilterKind::kOr && !f.children.empty()) {
-    for (const auto& c : f.children) {
-      if (!StreamIDOf(*c, &id)) return false;
-      found.push_back(id);
-    }
-  } else {
-    return false;
-  }
-  *ids = std::move(found);
-  return true;
-}
-
 }  // namespace
 
 SearchSpec MakeSearchSpec(TenantID tenant, const Query& query, const std::atomic<bool>* cancelled) {
   SearchSpec spec;
   spec.tenant = tenant;
   spec.cancelled = cancelled;
+  spec.max_workers = query.options().concurrency;
   const Filter& root = query.filter();
-  std::vector<const Filter*> top;
-  if (root.kind == FilterKind::kAnd) {
-    for (const auto& c : root.children) top.push_back(c.get());
-  } else {
-    top.push_back(&root);
-  }
-  std::vector<const StreamFilter*> streams;
-  for (const Filter* f : top) {
-    if (f->kind == FilterKind::kTime) {
-      spec.min_timestamp = std::max(spec.min_timestamp, f->min_ts);
-      spec.max_timestamp = std::min(spec.max_timestamp, f->max_ts);
-    } else if (f->kind == FilterKind::kStream && !f->stream.MatchesAll()) {
-      streams.push_back(&f->stream);
-    }
-  }
-  if (!streams.empty()) {
-    spec.stream_filter = [streams](const StreamTags& tags) {
+  SearchNarrowing n;
+  root.NarrowSearch(&n);
+  spec.min_timestamp = n.min_ts;
+  spec.max_timestamp = n.max_ts;
+  if (!n.streams.empty()) {
+    spec.stream_filter = [streams = n.streams](const StreamTags& tags) {
       for (const auto* s : streams) {
         if (!s->Matches(tags)) return false;
       }
       return true;
     };
-    for (const auto* s : streams) RequiredStreamLabels(*s, &spec.stream_label_equals);
+    for (const auto* s : n.streams) s->RequiredLabels(&spec.stream_label_equals);
   }
-  for (const Filter* f : top) {
-    if (StreamIDsOf(*f, &spec.stream_ids)) break;  // one such filter is enough to narrow
-  }
-  std::vector<std::pair<std::string, std::string>> tokens;
-  RequiredTokens(root, &tokens);
-  std::vector<const Filter*> ranges;
-  for (const Filter* f : top) {
-    if (f->kind == FilterKind::kRange && !f->range_string) ranges.push_back(f);
-  }
-  if (!tokens.empty() || !ranges.empty()) {
-    spec.block_filter = [tokens = std::move(tokens), ranges = std::move(ranges)](BlockView& b) {
-      for (const Filter* f : ranges) {
-        double lo, hi;
-        if (b.NumericRange(f->field, &lo, &hi) && (hi < f->range_min || lo > f->range_max)) return false;
-      }
-      for (const auto& [field, tok] : tokens) {
-        if (!b.MayContainToken(field, tok)) return false;
-      }
-      return true;
-    };
-  }
+  if (n.has_stream_ids) spec.stream_ids = std::move(n.stream_ids);
+  // Block headers (bloom filters, min/max, time bounds) are asked before any column is read.
+  spec.block_filter = [&root](BlockView& b) {
+    BlockSource src(b);
+    return root.MayMatchBlock(src);
+  };
   return spec;
+}
+
+namespace {
+
+// The distinct non-empty values of one field, in first-seen order.
+class ValuesSink : public ResultSink {
+ public:
+  explicit ValuesSink(std::string field) : field_(std::move(field)) {}
+  bool Write(const ResultBlock& block) override {
+    const ResultColumn* c = block.Find(field_);
+    if (!c) return true;
+    for (const auto& v : c->values) {
+      if (!v.empty() && seen_.insert(v).second) values_.push_back(v);
+    }
+    return true;
+  }
+  std::vector<std::string> Take() { return std::move(values_); }
+
+ private:
+  std::string field_;
+  std::unordered_set<std::string> seen_;
+  std::vector<std::string> values_;
+};
+
+}  // namespace
+
+Status ResolveSubqueries(Query& query, const SubqueryRunner& run) {
+  return ForEachPendingSubquery(query, [&](Filter& f) -> Status {
+    Query& sub = *f.mutable_pending_subquery();
+    // Its own subqueries first.
+    VL_RETURN_IF_ERROR(ResolveSubqueries(sub, run));
+    const std::string field = sub.pipes().back()->fields[0];
+    ValuesSink values(field);
+    VL_RETURN_IF_ERROR(run(sub, values));
+    f.ResolveSubquery(values.Take());
+    return Status::OK();
+  });
 }
 
 PipeRunner::PipeRunner(const std::vector<std::unique_ptr<PipeSpec>>& pipes, ResultSink& sink) {
@@ -286,6 +243,13 @@ Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query,
 
 Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
                     const std::atomic<bool>* cancelled, QueryStats* stats) {
+  if (HasPendingSubqueries(query)) {
+    auto resolved = query.Clone();
+    VL_RETURN_IF_ERROR(ResolveSubqueries(*resolved, [&](const Query& sub, ResultSink& out) {
+      return ExecuteQuery(data, tenant, sub, out, cancelled);
+    }));
+    return ExecuteQuery(data, tenant, *resolved, sink, cancelled, stats);
+  }
   BlockCounters counters;
   SearchSpec spec = MakeSearchSpec(tenant, query, cancelled);
   std::unique_ptr<TimeTopN> topn = TimeTopN::ForQuery(query);

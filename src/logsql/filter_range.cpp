@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <limits>
 
 #include "vl/common/time_util.h"
 #include "vl/logsql/lexer.h"
@@ -81,62 +80,6 @@ bool ParseRangeNumber(std::string_view s, double* v) {
     return true;
   }
   return ParseIPv4Number(s, v);
-}
-
-std::unique_ptr<Filter> MakeComparisonFilter(const std::string& field, const std::string& op,
-                                             const std::string& operand) {
-  auto f = Filter::Make(FilterKind::kRange, field, operand);
-  f->range_op = op;
-  double n;
-  if (!ParseRangeNumber(operand, &n)) {
-    f->range_string = true;
-    f->range_text = op + QuoteLogsql(operand);
-    return f;
-  }
-  // Numbers print bare: their characters glue back into the same compound token.
-  f->range_text = op + operand;
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  f->range_min = -kInf;
-  f->range_max = kInf;
-  if (op == ">") f->range_min = std::nextafter(n, kInf);
-  else if (op == ">=") f->range_min = n;
-  else if (op == "<") f->range_max = std::nextafter(n, -kInf);
-  else f->range_max = n;
-  return f;
-}
-
-std::unique_ptr<Filter> MakeRangeFilter(const std::string& field, const std::string& a,
-                                        const std::string& b, bool left_incl, bool right_incl,
-                                        std::string* err) {
-  double lo, hi;
-  if (!ParseRangeNumber(a, &lo)) {
-    *err = "cannot parse lower bound \"" + a + "\" of range()";
-    return nullptr;
-  }
-  if (!ParseRangeNumber(b, &hi)) {
-    *err = "cannot parse upper bound \"" + b + "\" of range()";
-    return nullptr;
-  }
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  auto f = Filter::Make(FilterKind::kRange, field);
-  f->range_min = left_incl ? lo : std::nextafter(lo, kInf);
-  f->range_max = right_incl ? hi : std::nextafter(hi, -kInf);
-  f->range_text = std::string("range") + (left_incl ? "[" : "(") + a + ", " + b +
-                  (right_incl ? "]" : ")");
-  return f;
-}
-
-bool MatchRange(const Filter& f, std::string_view v) {
-  if (v.empty()) return false;
-  if (f.range_string) {
-    int c = v.compare(f.value);
-    if (f.range_op == ">") return c > 0;
-    if (f.range_op == ">=") return c >= 0;
-    if (f.range_op == "<") return c < 0;
-    return c <= 0;
-  }
-  double n;
-  return ParseRangeNumber(v, &n) && n >= f.range_min && n <= f.range_max;
 }
 
 }  // namespace vl::logsql

@@ -157,12 +157,7 @@ std::unique_ptr<PipeSpec> Parser::ParseStats() {
 }
 
 void Parser::Rewrite(std::unique_ptr<Filter>* f, std::vector<std::unique_ptr<PipeSpec>>* pipes) {
-  auto and_of = [](std::unique_ptr<Filter> a, std::unique_ptr<Filter> b) {
-    auto n = Filter::Make(FilterKind::kAnd);
-    n->children.push_back(std::move(a));
-    n->children.push_back(std::move(b));
-    return n;
-  };
+  auto and_of = [](std::unique_ptr<Filter> a, std::unique_ptr<Filter> b) { return MakeAndFilter(std::move(a), std::move(b)); };
   auto& ps = *pipes;
   while (!ps.empty() && ps[0]->kind == PipeKind::kFilter) {
     *f = and_of(std::move(*f), std::move(ps[0]->filter));

@@ -1,68 +1,118 @@
 // Parser pieces for `_time:` filters, `{...}` stream filters and filter functions (i, exact, re, in).
 #include "parser_impl.h"
-#include "vl/logsql/filter_range.h"
 
 namespace vl::logsql {
 namespace parser_internal {
 
 std::unique_ptr<Filter> Parser::ParseFunc(const std::string& field) {
-  std::string name = ToLowerAscii(Cur().text);
+  const size_t name_pos = i_;
+  filters::FilterCall call;
+  call.field = field;
+  call.name = ToLowerAscii(Cur().text);
+  const filters::FilterFunc* fn = filters::FindFilterFunc(call.name);
   Next();  // name
-  Next();  // (
-  bool ok = true;
-  std::unique_ptr<Filter> f;
-  if (name == "i" || name == "exact" || name == "re") {
-    std::string v = ReadValue(0, &ok);
-    bool prefix = false;
+  call.open_bracket = Cur().IsPunct("[");
+  Next();  // ( or [
+  const size_t args_start = i_;
+  if (!ParseFuncArgs(&call)) {
+    if (!fn->allows_subquery || call.open_bracket) {
+      return FailNull(Unexpected(), fn->allows_brackets ? "',', ')' or ']'" : "',' or ')'");
+    }
+    i_ = args_start;
+    err_ = Status::OK();
+    call.args.clear();
+    call.star_list = false;
+    call.subquery = ParseSubquery();
+    if (!call.subquery) return nullptr;
+  }
+  std::string err;
+  auto f = fn->build(call, &err);
+  if (!f) {
+    i_ = name_pos;
+    return FailNull(err, "valid " + call.name + "() arguments");
+  }
+  return f;
+}
+
+bool Parser::ParseFuncArgs(filters::FilterCall* call) {
+  const bool brackets = filters::FindFilterFunc(call->name)->allows_brackets;
+  while (true) {
+    if (Cur().IsPunct(")") || (brackets && Cur().IsPunct("]"))) {
+      call->close_bracket = Cur().IsPunct("]");
+      Next();
+      return true;
+    }
+    if (Cur().IsPunct("*") && call->args.empty() && (Peek(1).IsPunct(")"))) {
+      Next();
+      call->star_list = true;
+      continue;
+    }
+    filters::FilterArg arg;
+    arg.quoted = Cur().kind == Token::Kind::kQuoted;
+    bool ok = true;
+    arg.value = ReadValue(0, &ok);
     if (Cur().IsPunct("*") && !Cur().space_before) {
       Next();
-      prefix = true;
+      arg.star = true;
+      ok = true;
     }
-    if (!ok && !prefix) return FailNull(Unexpected(), "value");
-    if (name == "re") {
-      if (prefix) return FailNull("unexpected '*'", "')'");
-      f = MakeRegexp(field, v);
-      if (!f) return nullptr;
-    } else if (name == "exact") {
-      f = Filter::Make(prefix ? FilterKind::kExactPrefix : FilterKind::kExact, field, v);
-    } else if (prefix) {
-      f = Filter::Make(FilterKind::kPrefix, field, ToLowerAscii(v));
-      f->case_insensitive = true;
-    } else if (v.empty()) {
-      f = Filter::Make(FilterKind::kEmptyValue, field);
-    } else {
-      f = Filter::Make(FilterKind::kPhrase, field, ToLowerAscii(v));
-      f->case_insensitive = true;
+    if (!ok) return false;
+    call->args.push_back(std::move(arg));
+    if (Cur().IsPunct(",")) {
+      Next();
+    } else if (!Cur().IsPunct(")") && !Cur().IsPunct("]")) {
+      return false;
     }
-  } else if (name == "range") {
-    i_ -= 2;
-    return ParseRange(field);
-  } else if (name == "in") {
-    f = Filter::Make(FilterKind::kOr);
-    while (!Cur().IsPunct(")")) {
-      if (Cur().IsPunct("*")) {
-        Next();
-        f = Filter::Make(FilterKind::kMatchAll);
-        if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')'");
-        break;
-      }
-      std::string v = ReadValue(0, &ok);
-      if (!ok) return FailNull(Unexpected(), "value in in(...)");
-      f->children.push_back(Filter::Make(FilterKind::kExact, field, v));
-      if (Cur().IsPunct(",")) Next();
-      else if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "',' or ')'");
-    }
-    if (f->kind == FilterKind::kOr && f->children.empty()) {
-      return FailNull("empty in(...) list is not supported", "value");
-    }
-    if (f->kind == FilterKind::kOr && f->children.size() == 1) f = std::move(f->children[0]);
-  } else {
-    i_ -= 2;
-    return FailNull("unsupported filter function \"" + name + "\"", "supported filter");
   }
-  if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')'");
-  Next();
-  return f;
+}
+
+std::unique_ptr<Query> Parser::ParseSubquery() {
+  auto q = ParseQueryBody(options_, /*subquery=*/true);
+  if (!q) return nullptr;
+  if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')' after the subquery");
+  const auto& pipes = q->pipes();
+  const PipeSpec* last = pipes.empty() ? nullptr : pipes.back().get();
+  if (!last || last->kind != PipeKind::kFields || last->fields.size() != 1 ||
+      last->fields[0].find('*') != std::string::npos) {
+    return FailNull("the subquery must end with `| fields <one field>`", "a subquery returning one field");
+  }
+  Next();  // )
+  return q;
+}
+
+bool Parser::ParseOptions(QueryOptions* options) {
+  Next();  // options
+  Next();  // (
+  while (!Cur().IsPunct(")")) {
+    const std::string key = Cur().kind == Token::Kind::kBare ? Cur().text : "";
+    if (key != "concurrency" && key != "ignore_global_time_filter") {
+      return Fail(Unexpected(), "option concurrency or ignore_global_time_filter").ok();
+    }
+    Next();
+    if (!Cur().IsPunct("=")) return Fail(Unexpected(), "'='").ok();
+    Next();
+    bool ok = true;
+    const std::string v = ReadValue(0, &ok);
+    if (key == "concurrency") {
+      uint64_t n = 0;
+      bool digits = !v.empty();
+      for (char c : v) {
+        if (c < '0' || c > '9' || n > 1'000'000) digits = false;
+        else n = n * 10 + static_cast<uint64_t>(c - '0');
+      }
+      if (!ok || !digits) return Fail("cannot parse concurrency \"" + v + "\"", "a whole number").ok();
+      options->concurrency = static_cast<uint32_t>(std::min<uint64_t>(n, 1024));
+    } else {
+      const std::string l = ToLowerAscii(v);
+      if (l == "true" || l == "1" || l == "t") options->ignore_global_time_filter = true;
+      else if (l == "false" || l == "0" || l == "f") options->ignore_global_time_filter = false;
+      else return Fail("cannot parse ignore_global_time_filter \"" + v + "\"", "true or false").ok();
+    }
+    if (Cur().IsPunct(",")) Next();
+    else if (!Cur().IsPunct(")")) return Fail(Unexpected(), "',' or ')'").ok();
+  }
+  Next();  // )
+  return true;
 }
 
 std::unique_ptr<Filter> Parser::ParseComparison(const std::string& field) {
@@ -74,32 +124,12 @@ std::unique_ptr<Filter> Parser::ParseComparison(const std::string& field) {
   bool ok = true;
   std::string v = ReadValue(0, &ok);
   if (!ok) return FailNull(Unexpected(), "number or string to compare with");
-  return MakeComparisonFilter(field, op, v);
-}
-
-std::unique_ptr<Filter> Parser::ParseRange(const std::string& field) {
-  Next();  // range
-  const bool left_incl = Cur().IsPunct("[");
-  Next();  // ( or [
-  bool ok = true;
-  std::string a = ReadValue(0, &ok);
-  if (!ok) return FailNull(Unexpected(), "lower bound of range()");
-  if (!Cur().IsPunct(",")) return FailNull(Unexpected(), "','");
-  Next();
-  std::string b = ReadValue(0, &ok);
-  if (!ok) return FailNull(Unexpected(), "upper bound of range()");
-  if (!Cur().IsPunct(")") && !Cur().IsPunct("]")) return FailNull(Unexpected(), "')' or ']'");
-  const bool right_incl = Cur().IsPunct("]");
-  Next();
-  std::string err;
-  auto f = MakeRangeFilter(field, a, b, left_incl, right_incl, &err);
-  if (!f) return FailNull(err, "numeric range bounds");
-  return f;
+  return filters::MakeComparisonFilter(field, op, v);
 }
 
 std::unique_ptr<Filter> Parser::ParseStream() {
   Next();  // {
-  auto f = Filter::Make(FilterKind::kStream, "_stream");
+  StreamSelector sel;
   std::vector<StreamMatcher> group;
   bool ok = true;
   while (true) {
@@ -157,14 +187,14 @@ std::unique_ptr<Filter> Parser::ParseStream() {
       Next();
     } else if (Cur().IsKeyword("or")) {
       Next();
-      f->stream.or_groups.push_back(std::move(group));
+      sel.or_groups.push_back(std::move(group));
       group.clear();
     } else if (!Cur().IsPunct("}")) {
       return FailNull(Unexpected(), "',', 'or' or '}'");
     }
   }
-  if (!group.empty() || !f->stream.or_groups.empty()) f->stream.or_groups.push_back(std::move(group));
-  return f;
+  if (!group.empty() || !sel.or_groups.empty()) sel.or_groups.push_back(std::move(group));
+  return std::make_unique<filters::StreamFilter>(std::move(sel));
 }
 
 bool Parser::TimeValue(const std::string& s, int64_t* start, int64_t* end) {
@@ -179,7 +209,13 @@ bool Parser::TimeValue(const std::string& s, int64_t* start, int64_t* end) {
 
 std::unique_ptr<Filter> Parser::ParseTime() {
   const size_t first_token = i_;
-  auto f = Filter::Make(FilterKind::kTime, "_time");
+  if (Cur().kind == Token::Kind::kBare && (Peek(1).IsPunct("[") || Peek(1).IsPunct("(")) && !Peek(1).space_before) {
+    const std::string l = ToLowerAscii(Cur().text);
+    if (l == "day_range" || l == "week_range") return ParseDayOrWeekRange(l == "week_range");
+  }
+  struct {
+    int64_t min_ts = INT64_MIN, max_ts = INT64_MAX;
+  } r, *f = &r;
   std::string op;
   for (const char* o : {">=", "<=", ">", "<", "="}) {
     if (Cur().IsPunct(o)) {
@@ -256,8 +292,72 @@ std::unique_ptr<Filter> Parser::ParseTime() {
     f->min_ts = SatSub(f->min_ts, d);
     f->max_ts = SatSub(f->max_ts, d);
   }
-  f->time_text = TokensText(first_token, i_);
-  return f;
+  return std::make_unique<filters::TimeFilter>(r.min_ts, r.max_ts, TokensText(first_token, i_));
+}
+
+namespace {
+
+// `hh:mm` (exactly five characters) as ns since midnight; 24:00 and later is the day's end.
+bool ParseDayTime(const std::string& s, int64_t* ns) {
+  if (s.size() != 5 || s[2] != ':' || !std::isdigit(static_cast<unsigned char>(s[0])) ||
+      !std::isdigit(static_cast<unsigned char>(s[1])) || !std::isdigit(static_cast<unsigned char>(s[3])) ||
+      !std::isdigit(static_cast<unsigned char>(s[4]))) {
+    return false;
+  }
+  const int h = (s[0] - '0') * 10 + (s[1] - '0');
+  const int m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h > 24 || m > 60) return false;
+  constexpr int64_t kDay = 86400LL * 1'000'000'000;
+  *ns = std::min<int64_t>((h * 3600LL + m * 60LL) * 1'000'000'000, kDay - 1);
+  return true;
+}
+
+// Sunday = 0; three-letter or full English names, any case.
+bool ParseWeekDay(const std::string& s, int* day) {
+  static const char* const kNames[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+  const std::string l = ToLowerAscii(s);
+  for (int d = 0; d < 7; ++d) {
+    const std::string full = kNames[d];
+    if (l == full || l == full.substr(0, 3)) {
+      *day = d;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::unique_ptr<Filter> Parser::ParseDayOrWeekRange(bool week) {
+  const size_t first_token = i_;
+  const char* what = week ? "week_range" : "day_range";
+  Next();  // name
+  const bool left_incl = Cur().IsPunct("[");
+  Next();
+  std::string a = ReadCompound(0);
+  if (!Cur().IsPunct(",")) return FailNull(Unexpected(), "','");
+  Next();
+  std::string b = ReadCompound(0);
+  if (!Cur().IsPunct("]") && !Cur().IsPunct(")")) return FailNull(Unexpected(), "']' or ')'");
+  const bool right_incl = Cur().IsPunct("]");
+  Next();
+  int64_t offset = 0;
+  if (Cur().IsKeyword("offset")) {
+    Next();
+    std::string d = ReadCompound(0);
+    if (d.empty() || !ParseDuration(d, &offset)) return FailNull("cannot parse offset \"" + d + "\"", "duration");
+  }
+  const std::string text = TokensText(first_token, i_);
+  if (week) {
+    int lo, hi;
+    if (!ParseWeekDay(a, &lo)) return FailNull("cannot parse week day \"" + a + "\" in week_range", "Sun..Sat");
+    if (!ParseWeekDay(b, &hi)) return FailNull("cannot parse week day \"" + b + "\" in week_range", "Sun..Sat");
+    return filters::MakeWeekRangeFilter(left_incl ? lo : lo + 1, right_incl ? hi : hi - 1, offset, text);
+  }
+  int64_t lo, hi;
+  if (!ParseDayTime(a, &lo)) return FailNull("cannot parse time \"" + a + "\" in " + what, "hh:mm");
+  if (!ParseDayTime(b, &hi)) return FailNull("cannot parse time \"" + b + "\" in " + what, "hh:mm");
+  return filters::MakeDayRangeFilter(left_incl ? lo : lo + 1, right_incl ? hi : hi - 1, offset, text);
 }
 
 std::string Parser::TokensText(size_t first, size_t end) const {

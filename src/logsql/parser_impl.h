@@ -11,6 +11,7 @@
 #include "vl/common/time_util.h"
 #include "vl/logsql/lexer.h"
 #include "vl/logsql/query.h"
+#include "filters/filters.h"
 
 namespace vl::logsql {
 namespace parser_internal {
@@ -31,25 +32,9 @@ class Parser {
       : text_(text), t_(std::move(toks)), now_(now) {}
 
   Result<std::unique_ptr<Query>> Run() {
-    const Token& first = Cur();
-    if (first.kind == Token::Kind::kBare && !Peek(1).IsPunct(":")) {
-      std::string l = ToLowerAscii(first.text);
-      if (IsPipeName(l) || IsStatsFuncName(l)) {
-        return Fail("query cannot start with pipe name \"" + first.text + "\"", "filter (quote the word to search it)");
-      }
-    }
-    auto f = ParseOr("_msg");
-    if (!f) return err_;
-    std::vector<std::unique_ptr<PipeSpec>> pipes;
-    while (!AtEnd()) {
-      if (!Cur().IsPunct("|")) return Fail(Unexpected(), "'|' or end of query");
-      Next();
-      auto p = ParsePipe();
-      if (!p) return err_;
-      pipes.push_back(std::move(p));
-    }
-    Rewrite(&f, &pipes);
-    return std::make_unique<Query>(std::move(f), std::move(pipes));
+    auto q = ParseQueryBody(QueryOptions{}, /*subquery=*/false);
+    if (!q) return err_;
+    return q;
   }
 
  private:
@@ -119,6 +104,35 @@ class Parser {
     return v;
   }
 
+  // `[options(...)] filter [| pipe ...]` up to the end, or for a subquery up to (not
+  // including) its closing `)`. Subqueries inherit the options of the query around them.
+  std::unique_ptr<Query> ParseQueryBody(const QueryOptions& inherited, bool subquery) {
+    QueryOptions options = inherited;
+    if (Cur().IsKeyword("options") && Peek(1).IsPunct("(") && !ParseOptions(&options)) return nullptr;
+    const Token& first = Cur();
+    if (first.kind == Token::Kind::kBare && !Peek(1).IsPunct(":")) {
+      std::string l = ToLowerAscii(first.text);
+      if (IsPipeName(l) || IsStatsFuncName(l)) {
+        return FailNull("query cannot start with pipe name \"" + first.text + "\"", "filter (quote the word to search it)");
+      }
+    }
+    const QueryOptions saved = options_;
+    options_ = options;  // for subqueries nested in this one
+    auto f = ParseOr("_msg");
+    if (!f) return nullptr;
+    std::vector<std::unique_ptr<PipeSpec>> pipes;
+    while (!AtEnd() && !(subquery && Cur().IsPunct(")"))) {
+      if (!Cur().IsPunct("|")) return FailNull(Unexpected(), subquery ? "'|' or ')'" : "'|' or end of query");
+      Next();
+      auto p = ParsePipe();
+      if (!p) return nullptr;
+      pipes.push_back(std::move(p));
+    }
+    options_ = saved;
+    Rewrite(&f, &pipes);
+    return std::make_unique<Query>(std::move(f), std::move(pipes), options);
+  }
+
   // ---- filters ----
 
   // Filters: OR of AND-lists of terms; a term is NOT prefixes and then a parenthesized group or a
@@ -144,27 +158,25 @@ class Parser {
   }
 
   // Appends `term` to `list`, splicing a node of the same kind (`a (b c)` is one AND).
-  static void AddFlattened(std::vector<std::unique_ptr<Filter>>* list, std::unique_ptr<Filter> term, FilterKind kind) {
-    if (term->kind != kind) {
+  template <typename Kind>
+  static void AddFlattened(std::vector<std::unique_ptr<Filter>>* list, std::unique_ptr<Filter> term) {
+    if (!filters::As<Kind>(*term)) {
       list->push_back(std::move(term));
       return;
     }
-    for (auto& c : term->children) list->push_back(std::move(c));
+    for (auto& c : term->mutable_children()) list->push_back(std::move(c));
   }
 
   // NOT of `f`; NOT of a NOT is its child, so `-(-(-(a)))` adds no levels.
   static std::unique_ptr<Filter> Negate(std::unique_ptr<Filter> f) {
-    if (f->kind == FilterKind::kNot) return std::move(f->children[0]);
-    auto n = Filter::Make(FilterKind::kNot);
-    n->children.push_back(std::move(f));
-    return n;
+    if (filters::As<filters::NotFilter>(*f)) return std::move(f->mutable_children()[0]);
+    return std::make_unique<filters::NotFilter>(std::move(f));
   }
 
-  static std::unique_ptr<Filter> Combine(std::vector<std::unique_ptr<Filter>> terms, FilterKind kind) {
+  template <typename Kind>
+  static std::unique_ptr<Filter> Combine(std::vector<std::unique_ptr<Filter>> terms) {
     if (terms.size() == 1) return std::move(terms[0]);
-    auto f = Filter::Make(kind);
-    f->children = std::move(terms);
-    return f;
+    return std::make_unique<Kind>(std::move(terms));
   }
 
   // Parses filters up to `|`, an unmatched `)` or the end, which are left to the caller.
@@ -176,13 +188,13 @@ class Parser {
       const Token& t = Cur();
       if (AtEnd() || t.IsPunct("|") || t.IsPunct(")") || t.IsKeyword("or")) {
         if (g.and_terms.empty()) return FailNull(Unexpected(), "filter");
-        AddFlattened(&g.or_terms, Combine(std::move(g.and_terms), FilterKind::kAnd), FilterKind::kOr);
+        AddFlattened<filters::OrFilter>(&g.or_terms, Combine<filters::AndFilter>(std::move(g.and_terms)));
         g.and_terms.clear();
         if (t.IsKeyword("or")) {
           Next();
           continue;
         }
-        auto f = Combine(std::move(g.or_terms), FilterKind::kOr);
+        auto f = Combine<filters::OrFilter>(std::move(g.or_terms));
         if (stack.size() == 1) {
           if (TreeDepth(*f) > kMaxFilterDepth) {
             return FailNull("filters are nested deeper than " + std::to_string(kMaxFilterDepth) + " levels",
@@ -194,7 +206,7 @@ class Parser {
         Next();
         const bool negated = g.negated;
         stack.pop_back();
-        AddFlattened(&stack.back().and_terms, MaybeNot(std::move(f), negated), FilterKind::kAnd);
+        AddFlattened<filters::AndFilter>(&stack.back().and_terms, MaybeNot(std::move(f), negated));
         continue;
       }
       if (t.IsKeyword("and") && !Peek(1).IsPunct(":")) {
@@ -207,7 +219,7 @@ class Parser {
       std::unique_ptr<Filter> term;
       bool negated = false;
       if (!ParseTerm(g.field, &negated, &stack, &term)) return nullptr;
-      if (term) AddFlattened(&stack.back().and_terms, MaybeNot(std::move(term), negated), FilterKind::kAnd);
+      if (term) AddFlattened<filters::AndFilter>(&stack.back().and_terms, MaybeNot(std::move(term), negated));
     }
   }
 
@@ -280,20 +292,19 @@ class Parser {
       auto [f, depth] = todo.back();
       todo.pop_back();
       deepest = std::max(deepest, depth);
-      for (const auto& c : f->children) todo.emplace_back(c.get(), depth + 1);
+      for (const auto& c : f->children()) todo.emplace_back(c.get(), depth + 1);
     }
     return deepest;
   }
 
+  // `name(` or, for functions that allow it, `name[`, with nothing between.
   bool IsFuncCall() const {
     const Token& t = Cur();
     if (t.kind != Token::Kind::kBare) return false;
     const Token& n = Peek(1);
-    if (!n.IsPunct("(") || n.space_before) return false;
-    std::string l = ToLowerAscii(t.text);
-    return l == "i" || l == "exact" || l == "re" || l == "in" || l == "seq" || l == "range" || l == "contains_all" ||
-           l == "contains_any" || l == "ipv4_range" || l == "string_range" || l == "len_range" ||
-           l == "value_type" || l == "eq_field" || l == "le_field" || l == "lt_field";
+    if (n.space_before) return false;
+    const filters::FilterFunc* fn = filters::FindFilterFunc(ToLowerAscii(t.text));
+    return fn && (n.IsPunct("(") || (fn->allows_brackets && n.IsPunct("[")));
   }
 
   std::unique_ptr<Filter> ParseValueFilter(const std::string& field) {
@@ -307,20 +318,19 @@ class Parser {
     }
     if (t.IsPunct("*")) {
       Next();
-      if (field == "_msg") return Filter::Make(FilterKind::kMatchAll);
-      return Filter::Make(FilterKind::kAnyValue, field);
+      if (field == "_msg") return MakeMatchAllFilter();
+      return filters::MakeAnyValueFilter(field);
     }
     if (t.IsPunct("=") || t.IsPunct("!=")) {
       bool neg = t.IsPunct("!=");
       Next();
       std::string v = ReadValue(0, &ok);
       if (!ok && !Cur().IsPunct("*")) return FailNull(Unexpected(), "value for exact filter");
-      FilterKind kind = FilterKind::kExact;
       if (Cur().IsPunct("*") && !Cur().space_before) {
         Next();
-        kind = FilterKind::kExactPrefix;
+        return MaybeNot(filters::MakeExactPrefixFilter(field, v), neg);
       }
-      return MaybeNot(Filter::Make(kind, field, v), neg);
+      return MaybeNot(filters::MakeExactFilter(field, v), neg);
     }
     if (t.IsPunct("~") || t.IsPunct("!~")) {
       bool neg = t.IsPunct("!~");
@@ -332,22 +342,15 @@ class Parser {
     if (t.IsPunct(">") || t.IsPunct("<") || t.IsPunct(">=") || t.IsPunct("<=")) {
       return ParseComparison(field);
     }
-    if (t.kind == Token::Kind::kBare && ToLowerAscii(t.text) == "range" && Peek(1).IsPunct("[") &&
-        !Peek(1).space_before) {
-      return ParseRange(field);
-    }
     if (IsFuncCall()) return ParseFunc(field);
     if (t.kind == Token::Kind::kQuoted) {
       std::string v = t.text;
       Next();
       if (Cur().IsPunct("*") && !Cur().space_before) {
         Next();
-        if (v.empty()) return field == "_msg" ? Filter::Make(FilterKind::kMatchAll)
-                                              : Filter::Make(FilterKind::kAnyValue, field);
-        return Filter::Make(FilterKind::kPrefix, field, v);
+        return filters::MakePrefixFilter(field, v);
       }
-      if (v.empty()) return Filter::Make(FilterKind::kEmptyValue, field);
-      return Filter::Make(FilterKind::kPhrase, field, v);
+      return filters::MakePhraseFilter(field, v);
     }
     if (t.kind == Token::Kind::kBare && t.IsKeyword("and")) return FailNull(Unexpected(), "filter");
     std::string v = ReadCompound(0);
@@ -357,9 +360,9 @@ class Parser {
       if (Cur().IsPunct(":") && !Cur().space_before) {
         return FailNull("wildcard field names are not supported", "filter");
       }
-      return Filter::Make(FilterKind::kPrefix, field, v);
+      return filters::MakePrefixFilter(field, v);
     }
-    return Filter::Make(FilterKind::kPhrase, field, v);
+    return filters::MakePhraseFilter(field, v);
   }
 
   static std::unique_ptr<Filter> MaybeNot(std::unique_ptr<Filter> f, bool neg) {
@@ -368,21 +371,25 @@ class Parser {
 
   std::unique_ptr<Filter> MakeRegexp(const std::string& field, const std::string& pattern) {
     std::string err;
-    auto re = CompileRegexp(pattern, &err);
-    if (!re) return FailNull("invalid regexp \"" + pattern + "\": " + err, "valid RE2 regexp");
-    auto f = Filter::Make(FilterKind::kRegexp, field, pattern);
-    f->re = std::move(re);
+    auto f = filters::MakeRegexpFilter(field, pattern, &err);
+    if (!f) return FailNull(err, "valid RE2 regexp");
     return f;
   }
 
-  // i(...), exact(...), re(...), in(...)
-
-
+  // A function-syntax filter (`in(...)`, `range[a, b)`, ...; see filters/builtin.cpp).
   std::unique_ptr<Filter> ParseFunc(const std::string& field);
-  // `>N`, `>=N`, `<N`, `<=N` and `range(a, b)` / `range[a, b)` ... (filter_range.h).
+  // Plain arguments up to the closing `)`/`]`; false (cursor wherever it stopped) when the
+  // list holds something else, e.g. a subquery.
+  bool ParseFuncArgs(filters::FilterCall* call);
+  // `<query>)`: a subquery ending in `| fields x`, up to and including the closing `)`.
+  std::unique_ptr<Query> ParseSubquery();
+  // `options(concurrency=N, ignore_global_time_filter=true)` at the start of a (sub)query.
+  bool ParseOptions(QueryOptions* options);
+  // `>N`, `>=N`, `<N`, `<=N` (filters/comparison.cpp).
   std::unique_ptr<Filter> ParseComparison(const std::string& field);
-  std::unique_ptr<Filter> ParseRange(const std::string& field);
   std::unique_ptr<Filter> ParseStream();
+  // `_time:day_range[...]` / `_time:week_range[...]` [offset d].
+  std::unique_ptr<Filter> ParseDayOrWeekRange(bool week);
   // Start and last nanosecond of a time value inside `_time:` filters.
   bool TimeValue(const std::string& s, int64_t* start, int64_t* end);
   std::unique_ptr<Filter> ParseTime();
@@ -459,6 +466,7 @@ class Parser {
   std::vector<Token> t_;
   size_t i_ = 0;
   int64_t now_;
+  QueryOptions options_;  // of the (sub)query being parsed
   Status err_;
 };
 

@@ -30,7 +30,7 @@ std::string PipeSpec::ToString() const {
     case PipeKind::kLimit: return "limit " + std::to_string(n);
     case PipeKind::kOffset: return "offset " + std::to_string(n);
     case PipeKind::kFields: return "fields " + FieldList(fields);
-    case PipeKind::kFilter: return "filter " + filter->ToString();
+    case PipeKind::kFilter: return "filter " + filter->String();
     case PipeKind::kSort: {
       std::string out = "sort by (";
       for (size_t i = 0; i < sort_by.size(); ++i) {

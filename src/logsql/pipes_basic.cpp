@@ -129,7 +129,7 @@ class FilterProcessor : public Processor {
     Bitmap bm(b.rows, 1);
     {
       ResultBlockSource src(b);
-      EvalFilter(filter_, src, &bm);
+      filter_.Eval(src, &bm);
     }
     ResultBlock out = SelectRows(b, bm);
     if (out.rows == 0) return true;

@@ -2,33 +2,74 @@
 
 namespace vl::logsql {
 
-Query::Query() : filter_(Filter::Make(FilterKind::kMatchAll)) {}
+Query::Query() : filter_(MakeMatchAllFilter()) {}
 Query::~Query() = default;
-Query::Query(std::unique_ptr<Filter> filter, std::vector<std::unique_ptr<PipeSpec>> pipes)
-    : filter_(std::move(filter)), pipes_(std::move(pipes)) {}
+Query::Query(std::unique_ptr<Filter> filter, std::vector<std::unique_ptr<PipeSpec>> pipes, QueryOptions options)
+    : filter_(std::move(filter)), pipes_(std::move(pipes)), options_(options) {}
 
 std::string Query::ToString() const {
-  std::string out = filter_->ToString();
+  std::string out;
+  if (options_.concurrency > 0 || options_.ignore_global_time_filter) {
+    out = "options(";
+    if (options_.concurrency > 0) out += "concurrency=" + std::to_string(options_.concurrency);
+    if (options_.ignore_global_time_filter) {
+      if (options_.concurrency > 0) out += ", ";
+      out += "ignore_global_time_filter=true";
+    }
+    out += ") ";
+  }
+  out += filter_->String();
   for (const auto& p : pipes_) out += " | " + p->ToString();
   return out;
 }
 
-void Query::AddTimeRange(int64_t start_ns, int64_t end_ns) {
-  auto t = Filter::Make(FilterKind::kTime, "_time");
-  t->min_ts = start_ns;
-  t->max_ts = end_ns;
-  if (start_ns == INT64_MIN && end_ns == INT64_MAX) return;
-  if (start_ns == INT64_MIN) {
-    t->time_text = "<=" + FormatExactTime(end_ns);
-  } else if (end_ns == INT64_MAX) {
-    t->time_text = ">=" + FormatExactTime(start_ns);
-  } else {
-    t->time_text = "[" + FormatExactTime(start_ns) + ", " + FormatExactTime(end_ns) + "]";
+namespace {
+
+// Visits the filter tree without recursion (it may be deep).
+Status VisitPending(Filter& root, const std::function<Status(Filter& f)>& fn) {
+  std::vector<Filter*> todo = {&root};
+  while (!todo.empty()) {
+    Filter* f = todo.back();
+    todo.pop_back();
+    if (f->pending_subquery()) VL_RETURN_IF_ERROR(fn(*f));
+    for (auto& c : f->mutable_children()) todo.push_back(c.get());
   }
-  auto a = Filter::Make(FilterKind::kAnd);
-  a->children.push_back(std::move(t));
-  a->children.push_back(std::move(filter_));
-  filter_ = SimplifyFilter(std::move(a));
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ForEachPendingSubquery(Query& query, const std::function<Status(Filter& f)>& fn) {
+  VL_RETURN_IF_ERROR(VisitPending(query.mutable_filter(), fn));
+  for (const auto& p : query.pipes()) {
+    if (p->filter) VL_RETURN_IF_ERROR(VisitPending(*p->filter, fn));
+  }
+  return Status::OK();
+}
+
+bool HasPendingSubqueries(const Query& query) {
+  std::vector<const Filter*> todo = {&query.filter()};
+  for (const auto& p : query.pipes()) {
+    if (p->filter) todo.push_back(p->filter.get());
+  }
+  while (!todo.empty()) {
+    const Filter* f = todo.back();
+    todo.pop_back();
+    if (f->pending_subquery()) return true;
+    for (const auto& c : f->children()) todo.push_back(c.get());
+  }
+  return false;
+}
+
+void Query::AddTimeRange(int64_t start_ns, int64_t end_ns) {
+  if (options_.ignore_global_time_filter) return;
+  if (start_ns == INT64_MIN && end_ns == INT64_MAX) return;
+  // Subqueries see the same global range (their own options permitting).
+  ForEachPendingSubquery(*this, [&](Filter& f) {
+    f.mutable_pending_subquery()->AddTimeRange(start_ns, end_ns);
+    return Status::OK();
+  });
+  filter_ = SimplifyFilter(MakeAndFilter(MakeTimeRangeFilter(start_ns, end_ns), std::move(filter_)));
 }
 
 void Query::AppendLimit(uint64_t n) {
@@ -64,11 +105,11 @@ bool Query::CanReturnLastNRows() const {
 std::unique_ptr<Query> Query::Clone() const {
   std::vector<std::unique_ptr<PipeSpec>> pipes;
   for (const auto& p : pipes_) pipes.push_back(p->Clone());
-  return std::make_unique<Query>(filter_->Clone(), std::move(pipes));
+  return std::make_unique<Query>(filter_->Clone(), std::move(pipes), options_);
 }
 
 std::unique_ptr<Query> Query::CloneWithoutPipes() const {
-  return std::make_unique<Query>(filter_->Clone(), std::vector<std::unique_ptr<PipeSpec>>{});
+  return std::make_unique<Query>(filter_->Clone(), std::vector<std::unique_ptr<PipeSpec>>{}, options_);
 }
 
 }  // namespace vl::logsql

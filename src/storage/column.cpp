@@ -13,6 +13,24 @@
 
 namespace vl::storage {
 
+std::string_view ColumnEncodingName(ColumnEncoding e) {
+  switch (e) {
+    case ColumnEncoding::kConst: return "const";
+    case ColumnEncoding::kDict: return "dict";
+    case ColumnEncoding::kPlain: return "string";
+    case ColumnEncoding::kUint8: return "uint8";
+    case ColumnEncoding::kUint16: return "uint16";
+    case ColumnEncoding::kUint32: return "uint32";
+    case ColumnEncoding::kUint64: return "uint64";
+    case ColumnEncoding::kInt64: return "int64";
+    case ColumnEncoding::kFloat64: return "float64";
+    case ColumnEncoding::kIPv4: return "ipv4";
+    case ColumnEncoding::kISO8601: return "iso8601";
+  }
+  return {};
+}
+
+
 namespace {
 constexpr int kZstdLevel = 3;
 constexpr size_t kMaxDict = 255;

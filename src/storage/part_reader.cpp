@@ -284,6 +284,13 @@ const double* PartBlockView::NumericColumn(std::string_view column) {
   return d.nums_ok ? d.nums.data() : nullptr;
 }
 
+std::string_view PartBlockView::ColumnType(std::string_view column) {
+  const ColumnRef* ref = FindColumn(column);
+  if (!ref) return {};
+  if (ref->const_idx >= 0) return "const";
+  return ColumnEncodingName(static_cast<ColumnEncoding>(ref->encoding));
+}
+
 bool PartBlockView::ConstValue(std::string_view column, std::string_view* value) {
   const ColumnRef* ref = FindColumn(column);
   if (!ref) {

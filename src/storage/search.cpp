@@ -146,6 +146,7 @@ Status StorageEngine::Search(const SearchSpec& spec, const BlockVisitor& visit, 
   if (cands.empty()) return Status::OK();
 
   size_t nthreads = parallel ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+  if (spec.max_workers > 0) nthreads = std::min<size_t>(nthreads, spec.max_workers);
   nthreads = std::min(nthreads, cands.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};

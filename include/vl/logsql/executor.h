@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -44,6 +45,12 @@ class PipeRunner {
   bool done_ = false;
   std::vector<std::unique_ptr<Processor>> chain_;
 };
+
+// Runs a query into a sink: how subqueries get answered (on this node, or across the cluster).
+using SubqueryRunner = std::function<Status(const Query& query, ResultSink& sink)>;
+// Runs every subquery still pending in `query` (`in(<query>)`, innermost first) through `run`
+// and hands each filter the distinct values of its subquery's output field.
+Status ResolveSubqueries(Query& query, const SubqueryRunner& run);
 
 // The SearchSpec derived from the query's top-level AND: time range, stream predicate and a
 // bloom-filter block pre-check. References `query`, which must outlive the returned spec.

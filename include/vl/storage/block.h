@@ -53,6 +53,9 @@ class BlockView {
   // std::from_chars reads its text (NaN where the row lacks it), without decoding to text.
   // nullptr when not available; the pointer stays valid like column()'s.
   virtual const double* NumericColumn(std::string_view column) { return nullptr; }
+  // How the column is stored: "const", "dict", "string", "uint8", "uint16", "uint32", "uint64",
+  // "int64", "float64", "ipv4" or "iso8601"; empty when the block has no such column.
+  virtual std::string_view ColumnType(std::string_view column) { return {}; }
 };
 
 // Called once per candidate block; return false to stop the search early.
@@ -75,6 +78,8 @@ struct SearchSpec {
   std::vector<StreamID> stream_ids;
   // Optional cheap per-block check run before the visitor (e.g. bloom filters). nullptr = none.
   std::function<bool(BlockView&)> block_filter;
+  // At most this many threads visit blocks (`options(concurrency=N)`); 0 = the default.
+  uint32_t max_workers = 0;
   // Set to true from another thread to abandon the search (client went away).
   const std::atomic<bool>* cancelled = nullptr;
 };

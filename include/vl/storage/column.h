@@ -26,6 +26,10 @@ enum class ColumnEncoding : uint8_t {
 
 struct NumericRange;
 
+// The LogsQL `value_type` name of an encoding ("const", "dict", "string", "uint8", ...); empty
+// for an unknown byte.
+std::string_view ColumnEncodingName(ColumnEncoding e);
+
 // Encodes the values (one per row, "" = missing) choosing the encoding by content, then compresses.
 // Appends the stored chunk to `out` and returns the chosen encoding. For the const and dict
 // encodings `distinct` (optional) gets the distinct values, so that callers can tokenize those

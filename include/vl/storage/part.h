@@ -192,6 +192,7 @@ class PartBlockView : public BlockView {
   bool NumericRange(std::string_view column, double* min, double* max) override;
   bool ConstValue(std::string_view column, std::string_view* value) override;
   const double* NumericColumn(std::string_view column) override;
+  std::string_view ColumnType(std::string_view column) override;
 
  private:
   const ColumnRef* FindColumn(std::string_view name) const;

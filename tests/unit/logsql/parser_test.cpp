@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "vl/common/time_util.h"
+#include "vl/logsql/executor.h"
 #include "vl/logsql/query.h"
 
 namespace vl::logsql {
@@ -60,7 +61,7 @@ TEST(ParserTest, CanonicalForms) {
       {"i(Error)", "i(error)"},
       {"f:i(\"Foo Bar\"*)", "f:i(\"foo bar\"*)"},
       {"level:(warn OR debug)", "level:warn or level:debug"},
-      {"level:in(a, b)", "level:=a or level:=b"},
+      {"level:in(a, b)", "level:in(a,b)"},
       {"exact(\"x\")", "=x"},
       {"{app=\"x\"}", "{app=\"x\"}"},
       {"_stream:{app=~\"a.*\", env!=\"dev\" or app in (x, \"y.z\")}",
@@ -124,41 +125,47 @@ TEST(ParserTest, Errors) {
   }
 }
 
+// The time range the query's filter restricts the storage search to.
+std::pair<int64_t, int64_t> SearchBounds(const Query& q) {
+  SearchSpec spec = MakeSearchSpec(TenantID{}, q, nullptr);
+  return {spec.min_timestamp, spec.max_timestamp};
+}
+
 TEST(ParserTest, TimeRanges) {
   auto q = ParseQuery("_time:5m", Now());
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q.value()->filter().min_ts, Now() - 300 * kNanosPerSecond);
-  EXPECT_EQ(q.value()->filter().max_ts, Now());
+  EXPECT_EQ(SearchBounds(*q.value()).first, Now() - 300 * kNanosPerSecond);
+  EXPECT_EQ(SearchBounds(*q.value()).second, Now());
 
   q = ParseQuery("_time:1h offset 5m", Now());
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q.value()->filter().min_ts, Now() - 3900 * kNanosPerSecond);
-  EXPECT_EQ(q.value()->filter().max_ts, Now() - 300 * kNanosPerSecond);
+  EXPECT_EQ(SearchBounds(*q.value()).first, Now() - 3900 * kNanosPerSecond);
+  EXPECT_EQ(SearchBounds(*q.value()).second, Now() - 300 * kNanosPerSecond);
 
   int64_t d0, d1;
   ParseRFC3339("2025-01-01T00:00:00Z", &d0);
   ParseRFC3339("2025-01-02T00:00:00Z", &d1);
   q = ParseQuery("_time:2025-01-01Z", Now());
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q.value()->filter().min_ts, d0);
-  EXPECT_EQ(q.value()->filter().max_ts, d1 - 1);
+  EXPECT_EQ(SearchBounds(*q.value()).first, d0);
+  EXPECT_EQ(SearchBounds(*q.value()).second, d1 - 1);
 
   q = ParseQuery("_time:[2025-01-01Z, 2025-01-02Z)", Now());
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q.value()->filter().min_ts, d0);
-  EXPECT_EQ(q.value()->filter().max_ts, d1 - 1);
+  EXPECT_EQ(SearchBounds(*q.value()).first, d0);
+  EXPECT_EQ(SearchBounds(*q.value()).second, d1 - 1);
 
   q = ParseQuery("_time:(2025-01-01Z, 2025-01-01Z]", Now());
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q.value()->filter().min_ts, d0 + 1);
-  EXPECT_EQ(q.value()->filter().max_ts, d1 - 1);
+  EXPECT_EQ(SearchBounds(*q.value()).first, d0 + 1);
+  EXPECT_EQ(SearchBounds(*q.value()).second, d1 - 1);
 
   q = ParseQuery("_time:<=2025-01-01Z", Now());
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q.value()->filter().max_ts, d1 - 1);
+  EXPECT_EQ(SearchBounds(*q.value()).second, d1 - 1);
   q = ParseQuery("_time:>=2025-01-01Z", Now());
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q.value()->filter().min_ts, d0);
+  EXPECT_EQ(SearchBounds(*q.value()).first, d0);
 }
 
 TEST(QueryTest, AddTimeRangeRoundTrips) {
@@ -171,10 +178,9 @@ TEST(QueryTest, AddTimeRangeRoundTrips) {
   ASSERT_TRUE(q2.ok()) << s;
   EXPECT_EQ(q2.value()->ToString(), s);
   const Filter& f = q2.value()->filter();
-  ASSERT_EQ(f.kind, FilterKind::kAnd);
-  EXPECT_EQ(f.children[0]->kind, FilterKind::kTime);
-  EXPECT_EQ(f.children[0]->min_ts, start);
-  EXPECT_EQ(f.children[0]->max_ts, end);
+  ASSERT_EQ(f.kind(), "and");
+  EXPECT_EQ(f.children()[0]->kind(), "time");
+  EXPECT_EQ(SearchBounds(*q2.value()), std::make_pair(start, end));
 }
 
 TEST(QueryTest, AppendLimitAndLastNRows) {

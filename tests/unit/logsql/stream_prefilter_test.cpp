@@ -84,7 +84,7 @@ using test_support::CollectSink;
 
 // Forwards searches and counts the blocks the storage hands out. With `full_scan` it searches
 // the old way: no pre-filters, and the stream filter applied to each visited block instead of
-// through the stream index.
+// through the stream index, and no block header checks.
 class CountingSearchable : public Searchable {
  public:
   CountingSearchable(const Searchable& inner, bool full_scan) : inner_(inner), full_scan_(full_scan) {}
@@ -94,6 +94,7 @@ class CountingSearchable : public Searchable {
       s.stream_filter = nullptr;
       s.stream_label_equals.clear();
       s.stream_ids.clear();
+      s.block_filter = nullptr;
     }
     auto filter = full_scan_ ? spec.stream_filter : nullptr;
     return inner_.Search(

@@ -1,0 +1,34 @@
+// The function-syntax filters: one line per kind.
+#include "filters.h"
+
+namespace vl::logsql::filters {
+namespace {
+
+constexpr FilterFunc kBuiltinFilterFuncs[] = {
+    {"i", BuildCaseInsensitive},
+    {"exact", BuildExact},
+    {"re", BuildRegexp},
+    {"in", BuildIn, /*allows_subquery=*/true},
+    {"contains_all", BuildContainsAll},
+    {"contains_any", BuildContainsAny},
+    {"seq", BuildSeq},
+    {"range", BuildRange, false, /*allows_brackets=*/true},
+    {"ipv4_range", BuildIPv4Range},
+    {"string_range", BuildStringRange},
+    {"len_range", BuildLenRange},
+    {"value_type", BuildValueType},
+    {"eq_field", BuildEqField},
+    {"le_field", BuildLeField},
+    {"lt_field", BuildLtField},
+};
+
+}  // namespace
+
+const FilterFunc* FindFilterFunc(std::string_view name) {
+  for (const auto& f : kBuiltinFilterFuncs) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace vl::logsql::filters

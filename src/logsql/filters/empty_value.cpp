@@ -1,0 +1,25 @@
+// `field:""`: the field is missing or empty.
+#include "filters.h"
+#include "filter_util.h"
+
+namespace vl::logsql::filters {
+namespace {
+
+class EmptyValueFilter final : public FieldFilter {
+ public:
+  using FieldFilter::FieldFilter;
+  std::string_view kind() const override { return "empty_value"; }
+  std::string String() const override { return FieldPrefix(field_) + "\"\""; }
+  std::unique_ptr<Filter> Clone() const override { return std::make_unique<EmptyValueFilter>(field_); }
+  void Eval(EvalSource& src, Bitmap* bm) const override {
+    ApplyToValues(src.Get(field_), bm, [](std::string_view s) { return s.empty(); });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Filter> MakeEmptyValueFilter(std::string field) {
+  return std::make_unique<EmptyValueFilter>(std::move(field));
+}
+
+}  // namespace vl::logsql::filters

@@ -1,0 +1,53 @@
+// `~"re"`, `field:~"re"`, `re("re")`: RE2, unanchored (a match anywhere in the value).
+#include <re2/re2.h>
+
+#include "filters.h"
+#include "filter_util.h"
+#include "vl/logsql/lexer.h"
+
+namespace vl::logsql::filters {
+namespace {
+
+class RegexpFilter final : public FieldFilter {
+ public:
+  RegexpFilter(std::string field, std::string pattern, std::shared_ptr<const re2::RE2> re)
+      : FieldFilter(std::move(field)), pattern_(std::move(pattern)), re_(std::move(re)) {}
+  std::string_view kind() const override { return "regexp"; }
+  std::string String() const override { return FieldPrefix(field_) + "~" + QuoteLogsql(pattern_); }
+  std::unique_ptr<Filter> Clone() const override { return std::make_unique<RegexpFilter>(field_, pattern_, re_); }
+  void Eval(EvalSource& src, Bitmap* bm) const override {
+    const RE2& re = *re_;
+    RecentValues recent;
+    ApplyToValues(src.Get(field_), bm, [&](std::string_view s) {
+      return recent.Get(s, [&](std::string_view x) { return RE2::PartialMatch(re2::StringPiece(x.data(), x.size()), re); });
+    });
+  }
+
+ private:
+  std::string pattern_;
+  std::shared_ptr<const re2::RE2> re_;
+};
+
+}  // namespace
+
+std::unique_ptr<Filter> MakeRegexpFilter(std::string field, std::string pattern, std::string* err) {
+  // Spec §3 rewrites: `~""` and `~".*"` match everything, `~".+"` any non-empty value.
+  if (pattern.empty() || pattern == ".*") return MakeMatchAllFilter();
+  if (pattern == ".+") return MakeAnyValueFilter(std::move(field));
+  auto re = CompileRegexp(pattern, err);
+  if (!re) {
+    *err = "invalid regexp \"" + pattern + "\": " + *err;
+    return nullptr;
+  }
+  return std::make_unique<RegexpFilter>(std::move(field), std::move(pattern), std::move(re));
+}
+
+std::unique_ptr<Filter> BuildRegexp(FilterCall& call, std::string* err) {
+  if (call.args.size() != 1 || call.args[0].star) {
+    *err = "re() takes one regexp";
+    return nullptr;
+  }
+  return MakeRegexpFilter(call.field, std::move(call.args[0].value), err);
+}
+
+}  // namespace vl::logsql::filters
