@@ -75,6 +75,14 @@ RemoteBackend::RemoteBackend(RemoteBackendOptions options) : options_(std::move(
 
 Status RemoteBackend::Execute(const select::QueryContext& ctx, const logsql::Query& query, logsql::ResultSink& sink,
                               const std::atomic<bool>* cancelled) {
+  if (logsql::HasPendingSubqueries(query)) {
+    // Subqueries run over the whole cluster first; the nodes then get their values as literals.
+    auto resolved = query.Clone();
+    VL_RETURN_IF_ERROR(logsql::ResolveSubqueries(*resolved, [&](const logsql::Query& sub, logsql::ResultSink& out) {
+      return Execute(ctx, sub, out, cancelled);
+    }));
+    return Execute(ctx, *resolved, sink, cancelled);
+  }
   logsql::SplitQuery split = logsql::Split(query);
   ClientRequest req;
   req.target = "/internal/select/query?version=" + std::string(kProtocolVersion) +

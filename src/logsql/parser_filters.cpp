@@ -67,7 +67,14 @@ bool Parser::ParseFuncArgs(filters::FilterCall* call) {
 }
 
 std::unique_ptr<Query> Parser::ParseSubquery() {
+  // Each level recurses (parse, print, clone, run): keep it shallow.
+  if (subquery_depth_ >= kMaxSubqueryDepth) {
+    return FailNull("subqueries are nested deeper than " + std::to_string(kMaxSubqueryDepth) + " levels",
+                    "a less nested query");
+  }
+  ++subquery_depth_;
   auto q = ParseQueryBody(options_, /*subquery=*/true);
+  --subquery_depth_;
   if (!q) return nullptr;
   if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')' after the subquery");
   const auto& pipes = q->pipes();

@@ -467,6 +467,8 @@ class Parser {
   size_t i_ = 0;
   int64_t now_;
   QueryOptions options_;  // of the (sub)query being parsed
+  static constexpr int kMaxSubqueryDepth = 10;
+  int subquery_depth_ = 0;
   Status err_;
 };
 

@@ -1,5 +1,6 @@
 // Bytewise string ranges: `string_range(a, b)` (a <= v < b), and `field:>"John"` style
-// comparisons whose operand is not a number. Empty values never match.
+// comparisons whose operand is not a number. A missing field compares as "", as in
+// VictoriaLogs: `user:<"John"` matches rows without a user.
 #include "filters.h"
 #include "filter_util.h"
 #include "vl/logsql/lexer.h"
@@ -23,7 +24,6 @@ class StringRangeFilter final : public FieldFilter {
   }
   void Eval(EvalSource& src, Bitmap* bm) const override {
     ApplyToValues(src.Get(field_), bm, [this](std::string_view v) {
-      if (v.empty()) return false;
       if (lo_.set) {
         const int c = v.compare(lo_.value);
         if (c < 0 || (c == 0 && !lo_.inclusive)) return false;

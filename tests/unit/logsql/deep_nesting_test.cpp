@@ -150,3 +150,24 @@ TEST(ParseErrors, LongQueriesAreEchoedCutShort) {
 
 }  // namespace
 }  // namespace vl::logsql
+
+namespace vl::logsql {
+namespace {
+
+TEST(DeepNesting, SubqueriesNestAtMostTenDeep) {
+  auto nested = [](int levels) {
+    std::string q = "x";
+    for (int i = 0; i < levels; ++i) q = "x:in(" + q + " | fields x)";
+    return q;
+  };
+  EXPECT_EQ(Answer(nested(10)), "");  // parses and runs: no row has x
+  EXPECT_NE(Answer(nested(11)).find("subqueries are nested deeper than 10 levels"), std::string::npos);
+  // 100k nested `in(` must be refused, not recursed into.
+  std::string deep;
+  for (int i = 0; i < 100'000; ++i) deep += "x:in(";
+  auto parsed = ParseQuery(deep, 0);
+  ASSERT_FALSE(parsed.ok());
+}
+
+}  // namespace
+}  // namespace vl::logsql

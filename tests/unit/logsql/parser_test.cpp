@@ -88,6 +88,27 @@ TEST(ParserTest, CanonicalForms) {
       {"foo | filter bar | filter baz", "foo bar baz"},
       {"foo | limit 3 | filter bar | where baz", "foo | limit 3 | filter bar baz"},
       {"foo | x:y", "foo x:y"},
+      {"contains_all(foo, \"bar baz\")", "contains_all(foo,\"bar baz\")"},
+      {"f:contains_any(a)", "f:contains_any(a)"},
+      {"seq(\"a b\", c)", "seq(\"a b\",c)"},
+      {"seq(\"\", c)", "seq(c)"},
+      {"ip:ipv4_range(\"10.0.0.0/8\")", "ip:ipv4_range(10.0.0.0, 10.255.255.255)"},
+      {"ip:IPV4_RANGE(1.2.3.4)", "ip:ipv4_range(1.2.3.4, 1.2.3.4)"},
+      {"n:string_range(A, \"C d\")", "n:string_range(A, \"C d\")"},
+      {"len_range(5, inf)", "len_range(5, inf)"},
+      {"x:value_type(uint64)", "x:value_type(uint64)"},
+      {"a:eq_field(b) a:le_field(b) a:lt_field(b)", "a:eq_field(b) a:le_field(b) a:lt_field(b)"},
+      {"x:range[1, 5)", "x:range[1, 5)"},
+      {"x:range(1, 5]", "x:range(1, 5]"},
+      {"user:<\"John\"", "user:<\"John\""},
+      {"_time:day_range[08:00, 18:00) OFFSET 2h", "_time:day_range[08:00, 18:00) OFFSET 2h"},
+      {"_time:week_range[Mon, Fri]", "_time:week_range[Mon, Fri]"},
+      {"x:in(*)", "*"},
+      {"x:in()", "x:in()"},
+      {"x:in(a | fields y)", "x:in(a | fields y)"},
+      {"x:in(options(concurrency=1) a | fields y)", "x:in(options(concurrency=1) a | fields y)"},
+      {"options(ignore_global_time_filter=1, concurrency=4) a", "options(concurrency=4, ignore_global_time_filter=true) a"},
+      {"options(concurrency=5000) a", "options(concurrency=1024) a"},
   };
   for (const auto& c : cases) {
     std::string got = Canon(c.in);
@@ -181,6 +202,26 @@ TEST(QueryTest, AddTimeRangeRoundTrips) {
   ASSERT_EQ(f.kind(), "and");
   EXPECT_EQ(f.children()[0]->kind(), "time");
   EXPECT_EQ(SearchBounds(*q2.value()), std::make_pair(start, end));
+}
+
+TEST(QueryTest, GlobalTimeRangeReachesSubqueries) {
+  auto q = ParseQuery("x:in(y | fields x)", Now());
+  ASSERT_TRUE(q.ok());
+  q.value()->AddTimeRange(100, 200);
+  EXPECT_EQ(q.value()->ToString(),
+            "_time:[1970-01-01T00:00:00.000000100Z, 1970-01-01T00:00:00.000000200Z] "
+            "x:in(_time:[1970-01-01T00:00:00.000000100Z, 1970-01-01T00:00:00.000000200Z] y | fields x)");
+  // ignore_global_time_filter applies where it is written, and to the subqueries inside it.
+  q = ParseQuery("x:in(options(ignore_global_time_filter=true) y | fields x)", Now());
+  ASSERT_TRUE(q.ok());
+  q.value()->AddTimeRange(100, 200);
+  EXPECT_EQ(q.value()->ToString(),
+            "_time:[1970-01-01T00:00:00.000000100Z, 1970-01-01T00:00:00.000000200Z] "
+            "x:in(options(ignore_global_time_filter=true) y | fields x)");
+  q = ParseQuery("options(ignore_global_time_filter=true) x:in(y | fields x)", Now());
+  ASSERT_TRUE(q.ok());
+  q.value()->AddTimeRange(100, 200);
+  EXPECT_EQ(q.value()->ToString(), "options(ignore_global_time_filter=true) x:in(options(ignore_global_time_filter=true) y | fields x)");
 }
 
 TEST(QueryTest, AppendLimitAndLastNRows) {
