@@ -39,6 +39,7 @@ size_t FindPhrase(std::string_view s, std::string_view p, size_t from) {
 
 bool MatchPhrase(std::string_view s, std::string_view p) {
   if (p.empty()) return s.empty();
+  if (s.size() < p.size()) return false;  // also every missing value, without a call
   return FindPhrase(s, p, 0) != std::string_view::npos;
 }
 
