@@ -2,12 +2,17 @@
 // real storage engine (after flush and merge), timed as the median of several runs. Speed must
 // hold across the language, not only on a few favourite queries; other seeds give other data.
 //
-//   build/bench/language_timing [--rows=1000000] [--seed=1] [--runs=5] [--golden=tests/golden]
+//   build/bench/language_timing [--rows=1000000] [--seed=1] [--runs=5]
+//                               [--golden=tests/golden,bench/queries]
+//
+// `--golden` is a comma-separated list of directories of `.test` files: the behaviour golden
+// files, and bench/queries, which times every filter kind over the generator's own fields.
 //
 // Rows come from LogGenerator (stream field `app`), spread over the hour before the golden
 // files' query time (2025-01-01T01:00:00Z), so their relative `_time` filters select subsets.
 // Prints one line per query: median and min milliseconds, rows scanned per second at the
-// median, blocks read and skipped, rows answered; then the total of the medians.
+// median, blocks read and skipped, rows answered; then the total of the medians, and per filter
+// kind the queries using it, their time and the blocks they read and skipped.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +20,7 @@
 #include <filesystem>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,7 +39,7 @@ struct Options {
   uint64_t rows = 1'000'000;
   uint64_t seed = 1;
   int runs = 5;
-  std::string golden = "tests/golden";
+  std::string golden = "tests/golden,bench/queries";
 };
 
 Options ParseArgs(int argc, char** argv) {
@@ -61,12 +67,22 @@ struct GoldenQuery {
   std::string text;
 };
 
-std::vector<GoldenQuery> ReadGoldenQueries(const std::string& dir) {
+std::vector<GoldenQuery> ReadGoldenQueries(const std::string& dirs) {
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".test") files.push_back(e.path());
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t comma = dirs.find(',', start);
+    if (comma == std::string::npos) comma = dirs.size();
+    const std::string dir = dirs.substr(start, comma - start);
+    start = comma + 1;
+    if (dir.empty()) continue;
+    std::vector<std::filesystem::path> here;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      if (e.path().extension() == ".test") here.push_back(e.path());
+    }
+    std::sort(here.begin(), here.end());
+    files.insert(files.end(), here.begin(), here.end());
   }
-  std::sort(files.begin(), files.end());
   std::vector<GoldenQuery> out;
   for (const auto& f : files) {
     std::ifstream in(f);
@@ -90,6 +106,30 @@ class CountingSink : public vl::logsql::ResultSink {
     return true;
   }
   uint64_t rows = 0;
+};
+
+// Kinds of the filters in the query's filter tree and filter pipes, each once.
+std::vector<std::string> FilterKinds(const vl::logsql::Query& q) {
+  std::vector<const vl::logsql::Filter*> todo = {&q.filter()};
+  for (const auto& p : q.pipes()) {
+    if (p->filter) todo.push_back(p->filter.get());
+  }
+  std::vector<std::string> kinds;
+  while (!todo.empty()) {
+    const vl::logsql::Filter* f = todo.back();
+    todo.pop_back();
+    kinds.emplace_back(f->kind());
+    for (const auto& c : f->children()) todo.push_back(c.get());
+  }
+  std::sort(kinds.begin(), kinds.end());
+  kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
+  return kinds;
+}
+
+struct KindTotals {
+  int queries = 0;
+  double median_ms = 0;
+  uint64_t read = 0, skipped = 0;
 };
 
 double Millis(std::chrono::steady_clock::duration d) {
@@ -165,6 +205,7 @@ int main(int argc, char** argv) {
 
   double total_median = 0;
   int failed = 0;
+  std::map<std::string, KindTotals> per_kind;
   for (const auto& q : queries) {
     auto parsed = vl::logsql::ParseQuery(q.text, now);
     if (!parsed.ok()) {
@@ -192,12 +233,25 @@ int main(int argc, char** argv) {
     std::sort(times.begin(), times.end());
     const double median = times[times.size() / 2];
     total_median += median;
+    for (const auto& k : FilterKinds(**parsed)) {
+      KindTotals& t = per_kind[k];
+      ++t.queries;
+      t.median_ms += median;
+      t.read += stats.blocks_read;
+      t.skipped += stats.blocks_skipped;
+    }
     std::printf("%-16s %9.2f %9.2f %9.1f %8llu %8llu %9llu  %s\n", q.where.c_str(), median, times[0],
                 stored / median / 1000.0, static_cast<unsigned long long>(stats.blocks_read),
                 static_cast<unsigned long long>(stats.blocks_skipped), static_cast<unsigned long long>(answered),
                 q.text.c_str());
   }
   std::printf("# %zu queries, total of medians %.1f ms, %d failed\n", queries.size(), total_median, failed);
+  std::printf("# per filter kind: queries using it, their total of medians, blocks read and skipped\n");
+  std::printf("# %-18s %7s %10s %8s %8s\n", "kind", "queries", "ms", "read", "skipped");
+  for (const auto& [kind, t] : per_kind) {
+    std::printf("# %-18s %7d %10.1f %8llu %8llu\n", kind.c_str(), t.queries, t.median_ms,
+                static_cast<unsigned long long>(t.read), static_cast<unsigned long long>(t.skipped));
+  }
   (void)storage->Close();
   std::filesystem::remove_all(dir);
   return failed == 0 ? 0 : 1;
