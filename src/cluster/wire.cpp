@@ -129,13 +129,15 @@ void AppendDataBlock(const logsql::ResultBlock& block, std::string* out) {
   for (const auto& c : block.columns) {
     AppendLengthPrefixed(c.name, out);
     bool is_const = block.rows > 0;
-    for (size_t i = 1; i < block.rows && is_const; ++i) is_const = c.values[i] == c.values[0];
+    if (c.type() != logsql::ResultColumn::Type::kConst) {
+      for (size_t i = 1; i < block.rows && is_const; ++i) is_const = c.at(i) == c.at(0);
+    }
     if (is_const) {
       out->push_back(0);
-      AppendLengthPrefixed(c.values[0], out);
+      AppendLengthPrefixed(c.at(0), out);
     } else {
       out->push_back(1);
-      for (size_t i = 0; i < block.rows; ++i) AppendLengthPrefixed(c.values[i], out);
+      for (size_t i = 0; i < block.rows; ++i) AppendLengthPrefixed(c.at(i), out);
     }
   }
 }
@@ -149,22 +151,22 @@ Status ParseDataBlocks(std::string_view data, std::vector<logsql::ResultBlock>* 
     if (cols > data.size() || (cols > 0 && rows > data.size())) return bad("counts exceed the data");
     logsql::ResultBlock b;
     b.rows = rows;
-    b.columns.resize(cols);
-    for (auto& c : b.columns) {
+    b.columns.reserve(cols);
+    for (uint64_t k = 0; k < cols; ++k) {
       std::string_view name, v;
       if (!ReadLengthPrefixed(&data, &name) || data.empty()) return bad("truncated column header");
-      c.name = name;
       const char type = data[0];
       data.remove_prefix(1);
       if (type == 0) {
         if (!ReadLengthPrefixed(&data, &v)) return bad("truncated const value");
-        c.values.assign(rows, std::string(v));
+        b.columns.push_back(logsql::ResultColumn::Const(std::string(name), std::string(v), rows));
       } else if (type == 1) {
-        c.values.reserve(rows);
+        logsql::StringsBuilder sb(rows);
         for (uint64_t i = 0; i < rows; ++i) {
           if (!ReadLengthPrefixed(&data, &v)) return bad("truncated value");
-          c.values.emplace_back(v);
+          sb.Add(v);
         }
+        b.columns.push_back(sb.Build(std::string(name)));
       } else {
         return bad("unknown column type");
       }

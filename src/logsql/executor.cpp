@@ -60,34 +60,71 @@ NeededColumns ComputeNeeded(const Query& q) {
   return n;
 }
 
+// A dictionary-encoded column's rows are views into its few distinct values: the codes come
+// from which value each view points at.
+bool BuildDictColumn(const std::string& name, const ColumnValues& vals, const Bitmap& bm, size_t selected,
+                     ResultColumn* out) {
+  std::vector<const char*> ptrs;
+  auto dict = std::make_shared<std::vector<std::string>>();
+  std::vector<uint32_t> codes;
+  codes.reserve(selected);
+  uint32_t last = 0;
+  const char* last_ptr = nullptr;
+  size_t last_size = 0;
+  for (size_t i = 0; i < vals.size(); ++i) {
+    if (!bm[i]) continue;
+    const std::string_view v = vals[i];
+    if (v.data() != last_ptr || v.size() != last_size || last_ptr == nullptr) {
+      size_t k = 0;
+      while (k < ptrs.size() && !(ptrs[k] == v.data() && (*dict)[k].size() == v.size())) ++k;
+      if (k == ptrs.size()) {
+        if (ptrs.size() == 256) return false;  // not a dictionary after all
+        ptrs.push_back(v.data());
+        dict->emplace_back(v);
+      }
+      last = static_cast<uint32_t>(k);
+      last_ptr = v.data();
+      last_size = v.size();
+    }
+    codes.push_back(last);
+  }
+  *out = ResultColumn::Dict(name, std::move(dict), std::move(codes));
+  return true;
+}
+
 ResultBlock BuildResult(BlockView& block, const Bitmap& bm, size_t selected, const NeededColumns& need) {
   ResultBlock out;
   out.rows = selected;
   const size_t n = block.rows_count();
-  auto add_const = [&](const char* name, const std::string& v) {
-    out.columns.push_back(ResultColumn{name, std::vector<std::string>(selected, v)});
-  };
   if (need.Wants("_time")) {
-    ResultColumn c{"_time", {}};
-    c.values.resize(selected);
-    auto ts = block.timestamps();
-    size_t k = 0;
+    std::vector<int64_t> ts;
+    ts.reserve(selected);
+    auto all = block.timestamps();
     for (size_t i = 0; i < n; ++i) {
-      if (bm[i]) AppendRFC3339Nano(ts[i], &c.values[k++]);
+      if (bm[i]) ts.push_back(all[i]);
     }
-    out.columns.push_back(std::move(c));
+    out.columns.push_back(ResultColumn::Timestamps("_time", std::move(ts)));
   }
-  if (need.Wants("_stream_id")) add_const("_stream_id", block.stream_id().ToString());
-  if (need.Wants("_stream")) add_const("_stream", block.stream_tags().ToString());
+  if (need.Wants("_stream_id")) out.columns.push_back(ResultColumn::Const("_stream_id", block.stream_id().ToString(), selected));
+  if (need.Wants("_stream")) out.columns.push_back(ResultColumn::Const("_stream", block.stream_tags().ToString(), selected));
   auto add_col = [&](const std::string& name) {
+    std::string_view constant;
+    if (block.ConstValue(name, &constant)) {
+      if (!constant.empty()) out.columns.push_back(ResultColumn::Const(name, std::string(constant), selected));
+      return;
+    }
     const ColumnValues* vals = block.column(name);
     if (!vals) return;
-    ResultColumn c{name, {}};
-    c.values.reserve(selected);
-    for (size_t i = 0; i < n; ++i) {
-      if (bm[i]) c.values.emplace_back((*vals)[i]);
+    ResultColumn c;
+    if (block.ColumnType(name) == "dict" && BuildDictColumn(name, *vals, bm, selected, &c)) {
+      out.columns.push_back(std::move(c));
+      return;
     }
-    out.columns.push_back(std::move(c));
+    StringsBuilder sb(selected);
+    for (size_t i = 0; i < n; ++i) {
+      if (bm[i]) sb.Add((*vals)[i]);
+    }
+    out.columns.push_back(sb.Build(name));
   };
   if (need.Wants("_msg")) add_col("_msg");
   for (const auto& name : block.column_names()) {
@@ -189,8 +226,9 @@ class ValuesSink : public ResultSink {
   bool Write(const ResultBlock& block) override {
     const ResultColumn* c = block.Find(field_);
     if (!c) return true;
-    for (const auto& v : c->values) {
-      if (!v.empty() && seen_.insert(v).second) values_.push_back(v);
+    for (size_t i = 0; i < c->rows(); ++i) {
+      const std::string_view v = c->at(i);
+      if (!v.empty() && seen_.emplace(v).second) values_.emplace_back(v);
     }
     return true;
   }

@@ -85,7 +85,7 @@ void AppendJsonLines(const ResultBlock& block, std::string* out) {
   for (size_t r = 0; r < block.rows; ++r) {
     bool first = true;
     for (const auto& col : block.columns) {
-      const std::string& v = col.values[r];
+      const std::string_view v = col.at(r);
       if (v.empty()) continue;
       out->push_back(first ? '{' : ',');
       first = false;

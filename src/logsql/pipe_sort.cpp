@@ -16,9 +16,10 @@ struct SortKey {
   std::string s;
   double num = 0;
   bool is_num = false;
+  bool empty = true;
 };
 
-bool ParseNumber(const std::string& s, double* out) {
+bool ParseNumber(std::string_view s, double* out) {
   if (s.empty()) return false;
   if (s.size() >= 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T') {  // RFC3339 timestamps
     int64_t ns;
@@ -42,18 +43,23 @@ int CompareKeys(const SortKey& a, const SortKey& b) {
     return 0;
   }
   if (a.is_num != b.is_num) {
-    if (a.s.empty() || b.s.empty()) return a.s.empty() ? -1 : 1;  // empty first
+    if (a.empty || b.empty) return a.empty ? -1 : 1;  // empty first
     return a.is_num ? -1 : 1;
   }
   return a.s.compare(b.s);
 }
 
+// A row kept for sorting: its keys, and where its values are (a kept block and a row in it).
 struct Row {
   std::vector<SortKey> keys;
-  std::vector<std::string> values;  // by column id
+  uint32_t block = 0;
+  uint32_t row = 0;
   uint64_t seq = 0;
 };
 
+// Rows are not copied out of their blocks: the blocks are kept (their columns share buffers) and
+// gathered into output blocks at the end. With a limit, the kept rows are compacted into one
+// block whenever they are trimmed, so a top-k holds about k rows whatever the input size.
 class SortProcessor : public Processor {
  public:
   SortProcessor(const PipeSpec& spec, Processor* next) : spec_(spec), next_(next) {
@@ -61,60 +67,89 @@ class SortProcessor : public Processor {
   }
 
   bool Push(ResultBlock&& b) override {
-    std::vector<size_t> ids(b.columns.size());
-    for (size_t c = 0; c < b.columns.size(); ++c) ids[c] = ColumnId(b.columns[c].name);
+    if (b.rows == 0) return true;
+    const uint32_t block_id = static_cast<uint32_t>(blocks_.size());
     std::vector<const ResultColumn*> key_cols;
     for (const auto& f : spec_.sort_by) key_cols.push_back(b.Find(f.name));
     for (size_t r = 0; r < b.rows; ++r) {
       Row row;
       row.seq = seq_++;
+      row.block = block_id;
+      row.row = static_cast<uint32_t>(r);
       row.keys.resize(key_cols.size());
       for (size_t k = 0; k < key_cols.size(); ++k) {
-        if (!key_cols[k]) continue;
-        row.keys[k].s = key_cols[k]->values[r];
-        row.keys[k].is_num = ParseNumber(row.keys[k].s, &row.keys[k].num);
+        if (key_cols[k]) MakeKey(*key_cols[k], r, &row.keys[k]);
       }
-      row.values.resize(names_.size());
-      for (size_t c = 0; c < b.columns.size(); ++c) row.values[ids[c]] = std::move(b.columns[c].values[r]);
       rows_.push_back(std::move(row));
     }
+    AddBlock(std::move(b));
     if (k_ > 0 && rows_.size() > 2 * k_ + 1024) Trim();
     return true;
   }
 
   bool Flush() override {
-    auto less = Less();
     if (k_ > 0 && rows_.size() > k_) {
       Trim();
     } else {
-      std::stable_sort(rows_.begin(), rows_.end(), less);
+      std::stable_sort(rows_.begin(), rows_.end(), Less());
     }
     size_t start = std::min<size_t>(spec_.sort_offset, rows_.size());
     size_t end = rows_.size();
     if (spec_.sort_limit > 0) end = std::min<size_t>(end, start + spec_.sort_limit);
     constexpr size_t kBlockRows = 1024;
     for (size_t i = start; i < end; i += kBlockRows) {
-      size_t n = std::min(kBlockRows, end - i);
-      ResultBlock out;
-      out.rows = n;
-      out.columns.resize(names_.size());
-      for (size_t c = 0; c < names_.size(); ++c) {
-        out.columns[c].name = names_[c];
-        out.columns[c].values.reserve(n);
-      }
-      for (size_t r = i; r < i + n; ++r) {
-        auto& vals = rows_[r].values;
-        for (size_t c = 0; c < names_.size(); ++c) {
-          out.columns[c].values.push_back(c < vals.size() ? std::move(vals[c]) : std::string());
-        }
-      }
-      if (!next_->Push(std::move(out))) break;
+      if (!next_->Push(Gather(i, std::min(end, i + kBlockRows)))) break;
     }
     rows_.clear();
+    blocks_.clear();
     return next_->Flush();
   }
 
  private:
+  static void MakeKey(const ResultColumn& c, size_t r, SortKey* key) {
+    if (c.type() == ResultColumn::Type::kTimestamps) {
+      key->num = static_cast<double>(c.timestamps()[r]);
+      key->is_num = true;
+      key->empty = false;
+      return;
+    }
+    key->s = c.at(r);
+    key->empty = key->s.empty();
+    key->is_num = ParseNumber(key->s, &key->num);
+  }
+
+  struct KeptBlock {
+    ResultBlock block;
+    std::vector<int> column_of;  // by column id: index in block.columns, or -1
+  };
+
+  void AddBlock(ResultBlock&& b) {
+    KeptBlock kb;
+    for (size_t c = 0; c < b.columns.size(); ++c) {
+      const size_t id = ColumnId(b.columns[c].name);
+      if (kb.column_of.size() <= id) kb.column_of.resize(id + 1, -1);
+      kb.column_of[id] = static_cast<int>(c);
+    }
+    kb.block = std::move(b);
+    blocks_.push_back(std::move(kb));
+  }
+
+  // Output block of rows_[begin, end): every column seen, "" where a row's block lacks it.
+  ResultBlock Gather(size_t begin, size_t end) const {
+    ResultBlock out;
+    out.rows = end - begin;
+    for (size_t id = 0; id < names_.size(); ++id) {
+      StringsBuilder sb(out.rows);
+      for (size_t r = begin; r < end; ++r) {
+        const KeptBlock& kb = blocks_[rows_[r].block];
+        const int c = id < kb.column_of.size() ? kb.column_of[id] : -1;
+        sb.Add(c < 0 ? std::string_view() : kb.block.columns[static_cast<size_t>(c)].at(rows_[r].row));
+      }
+      out.columns.push_back(sb.Build(names_[id]));
+    }
+    return out;
+  }
+
   bool RowLess(const Row& a, const Row& b) const {
     for (size_t k = 0; k < spec_.sort_by.size(); ++k) {
       int c = CompareKeys(a.keys[k], b.keys[k]);
@@ -128,10 +163,18 @@ class SortProcessor : public Processor {
     return [this](const Row& a, const Row& b) { return RowLess(a, b); };
   }
 
+  // Keeps the best k rows, compacted into one block.
   void Trim() {
     size_t k = std::min(k_, rows_.size());
     std::partial_sort(rows_.begin(), rows_.begin() + static_cast<ptrdiff_t>(k), rows_.end(), Less());
     rows_.resize(k);
+    ResultBlock compact = Gather(0, rows_.size());
+    blocks_.clear();
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      rows_[r].block = 0;
+      rows_[r].row = static_cast<uint32_t>(r);
+    }
+    AddBlock(std::move(compact));
   }
 
   size_t ColumnId(const std::string& name) {
@@ -149,6 +192,7 @@ class SortProcessor : public Processor {
   std::vector<std::string> names_;
   std::unordered_map<std::string, size_t> ids_;
   std::vector<Row> rows_;
+  std::vector<KeptBlock> blocks_;
 };
 
 }  // namespace

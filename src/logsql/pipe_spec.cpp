@@ -86,15 +86,8 @@ ResultBlock SelectRows(const ResultBlock& block, const std::vector<uint8_t>& bm)
   size_t n = 0;
   for (size_t i = 0; i < block.rows; ++i) n += bm[i] ? 1 : 0;
   out.rows = n;
-  out.columns.resize(block.columns.size());
-  for (size_t c = 0; c < block.columns.size(); ++c) {
-    out.columns[c].name = block.columns[c].name;
-    auto& dst = out.columns[c].values;
-    dst.reserve(n);
-    for (size_t i = 0; i < block.rows; ++i) {
-      if (bm[i]) dst.push_back(block.columns[c].values[i]);
-    }
-  }
+  out.columns.reserve(block.columns.size());
+  for (const auto& c : block.columns) out.columns.push_back(c.Select(bm, n));
   return out;
 }
 

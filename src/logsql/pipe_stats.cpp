@@ -151,67 +151,128 @@ struct StatsState::Impl {
     gk->key.clear();
     gk->by_vals.resize(by_cols.size());
     for (size_t i = 0; i < by_cols.size(); ++i) {
-      gk->by_vals[i] = by_cols[i] ? std::string_view(by_cols[i]->values[r]) : std::string_view();
+      gk->by_vals[i] = by_cols[i] ? by_cols[i]->at(r) : std::string_view();
       AppendKeyPart(gk->by_vals[i], &gk->key);
     }
     return GetGroup(gk->key, gk->by_vals);
   }
 
-  void Update(const ResultBlock& b) {
-    std::vector<const ResultColumn*> by_cols;
-    for (const auto& f : spec.by) by_cols.push_back(b.Find(f));
-    std::vector<std::vector<const ResultColumn*>> fcols;
-    for (const auto& f : spec.funcs) fcols.push_back(Columns(b, f));
-    GroupKey gk;
-    for (size_t r = 0; r < b.rows; ++r) {
-      Group& g = GroupOfRow(by_cols, r, &gk);
-      for (size_t fi = 0; fi < spec.funcs.size(); ++fi) {
-        const StatsFunc& f = spec.funcs[fi];
-        FuncState& st = g.funcs[fi];
-        const auto& cols = fcols[fi];
-        if (f.func == "count") {
-          if (f.fields.empty()) {
-            ++st.count;
-          } else {
+  enum class Kind { kCountRows, kCount, kCountUniq, kSum, kMin, kMax };
+  static Kind KindOf(const StatsFunc& f) {
+    if (f.func == "count") return f.fields.empty() ? Kind::kCountRows : Kind::kCount;
+    if (f.func == "count_uniq") return Kind::kCountUniq;
+    if (f.func == "sum" || f.func == "avg") return Kind::kSum;
+    return f.func == "min" ? Kind::kMin : Kind::kMax;
+  }
+
+  // Adds rows [begin, end) of the block to group `g`, function by function.
+  void AddRows(Group& g, const std::vector<Kind>& kinds, const std::vector<std::vector<const ResultColumn*>>& fcols,
+               size_t begin, size_t end) {
+    for (size_t fi = 0; fi < kinds.size(); ++fi) {
+      FuncState& st = g.funcs[fi];
+      const auto& cols = fcols[fi];
+      switch (kinds[fi]) {
+        case Kind::kCountRows:
+          st.count += end - begin;
+          break;
+        case Kind::kCount:
+          for (size_t r = begin; r < end; ++r) {
             for (const auto* c : cols) {
-              if (!c->values[r].empty()) {
+              if (!c->at(r).empty()) {
                 ++st.count;
                 break;
               }
             }
           }
-        } else if (f.func == "count_uniq") {
+          break;
+        case Kind::kCountUniq: {
           std::string tuple;
-          bool any = false;
-          for (const auto* c : cols) {
-            any |= !c->values[r].empty();
-            AppendKeyPart(c->values[r], &tuple);
-          }
-          if (any) st.uniq.insert(std::move(tuple));
-        } else if (f.func == "sum" || f.func == "avg") {
-          for (const auto* c : cols) {
-            double v;
-            if (ParseNum(c->values[r], &v)) {
-              st.sum += v;
-              st.has_num = true;
-              ++st.count;
+          for (size_t r = begin; r < end; ++r) {
+            tuple.clear();
+            bool any = false;
+            for (const auto* c : cols) {
+              const std::string_view v = c->at(r);
+              any |= !v.empty();
+              AppendKeyPart(v, &tuple);
             }
+            if (any) st.uniq.insert(tuple);
           }
-        } else if (f.func == "min" || f.func == "max") {
-          for (const auto* c : cols) {
-            const std::string& v = c->values[r];
-            if (v.empty()) continue;
-            double vn = 0;
-            bool is_num = ParseNum(v, &vn);
-            if (Better(f.func == "min", v, is_num, vn, st)) {
-              st.str = v;
-              st.num = vn;
-              st.value_is_num = is_num;
-              st.has_value = true;
-            }
-          }
+          break;
         }
+        case Kind::kSum:
+          for (size_t r = begin; r < end; ++r) {
+            for (const auto* c : cols) {
+              double v;
+              if (ParseNum(c->at(r), &v)) {
+                st.sum += v;
+                st.has_num = true;
+                ++st.count;
+              }
+            }
+          }
+          break;
+        case Kind::kMin:
+        case Kind::kMax:
+          for (size_t r = begin; r < end; ++r) {
+            for (const auto* c : cols) {
+              const std::string_view v = c->at(r);
+              if (v.empty()) continue;
+              double vn = 0;
+              const bool is_num = ParseNum(v, &vn);
+              if (Better(kinds[fi] == Kind::kMin, v, is_num, vn, st)) {
+                st.str = v;
+                st.num = vn;
+                st.value_is_num = is_num;
+                st.has_value = true;
+              }
+            }
+          }
+          break;
       }
+    }
+  }
+
+  void Update(const ResultBlock& b) {
+    if (b.rows == 0) return;
+    std::vector<const ResultColumn*> by_cols;
+    for (const auto& f : spec.by) by_cols.push_back(b.Find(f));
+    std::vector<std::vector<const ResultColumn*>> fcols;
+    std::vector<Kind> kinds;
+    for (const auto& f : spec.funcs) {
+      fcols.push_back(Columns(b, f));
+      kinds.push_back(KindOf(f));
+    }
+    GroupKey gk;
+    // Group keys from what the columns know: constant by-columns make one group for the whole
+    // block; dictionary by-columns look a group up once per distinct code combination.
+    size_t combos = 1;
+    bool typed = true;
+    for (const auto* c : by_cols) {
+      if (!c || c->type() == ResultColumn::Type::kConst) continue;
+      if (c->type() != ResultColumn::Type::kDict || combos * c->dict().size() > (1u << 16)) {
+        typed = false;
+        break;
+      }
+      combos *= c->dict().size();
+    }
+    if (typed && combos == 1) {
+      AddRows(GroupOfRow(by_cols, 0, &gk), kinds, fcols, 0, b.rows);
+      return;
+    }
+    std::vector<Group*> by_combo(typed ? combos : 0, nullptr);
+    for (size_t r = 0; r < b.rows; ++r) {
+      Group* g;
+      if (typed) {
+        size_t combo = 0;
+        for (const auto* c : by_cols) {
+          if (c && c->type() == ResultColumn::Type::kDict) combo = combo * c->dict().size() + c->codes()[r];
+        }
+        g = by_combo[combo];
+        if (!g) g = by_combo[combo] = &GroupOfRow(by_cols, r, &gk);
+      } else {
+        g = &GroupOfRow(by_cols, r, &gk);
+      }
+      AddRows(*g, kinds, fcols, r, r + 1);
     }
   }
 
@@ -304,7 +365,7 @@ bool StatsState::ImportStates(const ResultBlock& b) {
     for (size_t fi = 0; fi < spec.funcs.size(); ++fi) {
       if (fn_cols[fi] == nullptr) return false;
       FuncState st;
-      if (!DecodeFuncState(fn_cols[fi]->values[r], &st)) return false;
+      if (!DecodeFuncState(fn_cols[fi]->at(r), &st)) return false;
       impl_->MergeFunc(spec.funcs[fi], g.funcs[fi], std::move(st));
     }
   }
@@ -313,43 +374,55 @@ bool StatsState::ImportStates(const ResultBlock& b) {
 
 namespace {
 
-// Output columns of a stats pipe: the by-fields, then one column per function.
-ResultBlock EmptyStatsBlock(const PipeSpec& spec) {
-  ResultBlock out;
-  for (const auto& b : spec.by) out.columns.push_back(ResultColumn{b, {}});
-  for (const auto& f : spec.funcs) out.columns.push_back(ResultColumn{f.result_name, {}});
-  return out;
-}
+// Rows of a stats pipe's output: the by-fields, then one column per function.
+class StatsOutput {
+ public:
+  explicit StatsOutput(const PipeSpec& spec) : spec_(spec), cols_(spec.by.size() + spec.funcs.size()) {}
+  // Appends one row for `g`; `render(func_index)` gives the value of each function column.
+  template <typename Render>
+  void Add(const Group& g, Render&& render) {
+    for (size_t i = 0; i < spec_.by.size(); ++i) cols_[i].Add(g.by_values[i]);
+    for (size_t i = 0; i < spec_.funcs.size(); ++i) cols_[spec_.by.size() + i].Add(render(i));
+    ++rows_;
+  }
+  ResultBlock Build() {
+    ResultBlock out;
+    out.rows = rows_;
+    for (size_t i = 0; i < spec_.by.size(); ++i) out.columns.push_back(cols_[i].Build(spec_.by[i]));
+    for (size_t i = 0; i < spec_.funcs.size(); ++i) {
+      out.columns.push_back(cols_[spec_.by.size() + i].Build(spec_.funcs[i].result_name));
+    }
+    return out;
+  }
 
-// Appends one row for `g`; `render(func_index)` gives the value of each function column.
-template <typename Render>
-void AppendGroupRow(const PipeSpec& spec, const Group& g, Render&& render, ResultBlock* out) {
-  for (size_t i = 0; i < spec.by.size(); ++i) out->columns[i].values.push_back(g.by_values[i]);
-  for (size_t i = 0; i < spec.funcs.size(); ++i) out->columns[spec.by.size() + i].values.push_back(render(i));
-  ++out->rows;
-}
+ private:
+  const PipeSpec& spec_;
+  std::vector<StringsBuilder> cols_;
+  size_t rows_ = 0;
+};
 
 }  // namespace
 
 ResultBlock StatsState::ExportStates() const {
   const PipeSpec& spec = impl_->spec;
-  ResultBlock out = EmptyStatsBlock(spec);
+  StatsOutput out(spec);
+  std::string enc;
   for (const auto& entry : impl_->groups) {
     const auto& g = entry.second;  // a named reference: clang 14 cannot capture structured bindings
-    AppendGroupRow(spec, g, [&](size_t i) {
-      std::string enc;
+    out.Add(g, [&](size_t i) -> std::string_view {
+      enc.clear();
       EncodeFuncState(g.funcs[i], &enc);
       return enc;
-    }, &out);
+    });
   }
-  return out;
+  return out.Build();
 }
 
 ResultBlock StatsState::Result() const {
   const PipeSpec& spec = impl_->spec;
-  ResultBlock out = EmptyStatsBlock(spec);
+  StatsOutput out(spec);
   auto emit = [&](const Group& g) {
-    AppendGroupRow(spec, g, [&](size_t i) { return impl_->ResultValue(spec.funcs[i], g.funcs[i]); }, &out);
+    out.Add(g, [&](size_t i) { return impl_->ResultValue(spec.funcs[i], g.funcs[i]); });
   };
   // Without `by`, one row even for zero input rows.
   if (impl_->groups.empty() && spec.by.empty()) {
@@ -358,7 +431,7 @@ ResultBlock StatsState::Result() const {
     emit(g);
   }
   for (const auto& [key, g] : impl_->groups) emit(g);
-  return out;
+  return out.Build();
 }
 
 namespace {

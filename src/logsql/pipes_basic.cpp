@@ -19,7 +19,7 @@ class LimitProcessor : public Processor {
     if (remaining_ == 0) return false;
     if (b.rows > remaining_) {
       b.rows = remaining_;
-      for (auto& c : b.columns) c.values.resize(remaining_);
+      for (auto& c : b.columns) c = c.Slice(0, remaining_);
     }
     remaining_ -= b.rows;
     bool more = next_->Push(std::move(b));
@@ -41,7 +41,7 @@ class OffsetProcessor : public Processor {
       return true;
     }
     if (skip_ > 0) {
-      for (auto& c : b.columns) c.values.erase(c.values.begin(), c.values.begin() + static_cast<ptrdiff_t>(skip_));
+      for (auto& c : b.columns) c = c.Slice(skip_, b.rows);
       b.rows -= skip_;
       skip_ = 0;
     }
@@ -73,7 +73,7 @@ class FieldsProcessor : public Processor {
       if (!found && !wildcard) {
         bool dup = false;
         for (const auto& c : out.columns) dup |= c.name == f;
-        if (!dup) out.columns.push_back(ResultColumn{f, std::vector<std::string>(b.rows)});
+        if (!dup) out.columns.push_back(ResultColumn::Const(f, "", b.rows));
       }
     }
     return next_->Push(std::move(out));
@@ -91,14 +91,20 @@ class ResultBlockSource : public EvalSource {
   explicit ResultBlockSource(const ResultBlock& b) : b_(b) {}
   size_t rows() const override { return b_.rows; }
   FieldValues Get(std::string_view field) override {
+    FieldValues fv;
+    const ResultColumn* c = b_.Find(field);
+    if (!c) return fv;
+    if (c->type() == ResultColumn::Type::kConst) {
+      fv.constant = c->const_value();
+      return fv;
+    }
     std::string key(field);
     auto it = cache_.find(key);
     if (it == cache_.end()) {
-      std::vector<std::string_view> vals;
-      if (const ResultColumn* c = b_.Find(field)) vals.assign(c->values.begin(), c->values.end());
+      std::vector<std::string_view> vals(c->rows());
+      for (size_t i = 0; i < vals.size(); ++i) vals[i] = c->at(i);
       it = cache_.emplace(key, std::move(vals)).first;
     }
-    FieldValues fv;
     if (!it->second.empty()) fv.values = it->second.data();
     return fv;
   }
@@ -106,10 +112,11 @@ class ResultBlockSource : public EvalSource {
     if (ts_.empty() && b_.rows > 0) {
       const ResultColumn* c = b_.Find("_time");
       if (!c) return nullptr;
+      if (c->type() == ResultColumn::Type::kTimestamps) return c->timestamps().data();
       ts_.resize(b_.rows, INT64_MIN);
       for (size_t i = 0; i < b_.rows; ++i) {
         int64_t t;
-        if (ParseRFC3339(c->values[i], &t)) ts_[i] = t;
+        if (ParseRFC3339(c->at(i), &t)) ts_[i] = t;
       }
     }
     return ts_.data();

@@ -20,7 +20,7 @@ class ReversingSink : public logsql::ResultSink {
 
   void Emit(logsql::ResultSink& out) {
     for (auto it = blocks_.rbegin(); it != blocks_.rend(); ++it) {
-      for (auto& column : it->columns) std::reverse(column.values.begin(), column.values.end());
+      for (auto& column : it->columns) column = column.Reversed();
       if (!out.Write(*it)) return;
     }
   }

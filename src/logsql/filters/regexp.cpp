@@ -11,11 +11,18 @@ namespace {
 class RegexpFilter final : public FieldFilter {
  public:
   RegexpFilter(std::string field, std::string pattern, std::shared_ptr<const re2::RE2> re)
-      : FieldFilter(std::move(field)), pattern_(std::move(pattern)), re_(std::move(re)) {}
+      : FieldFilter(std::move(field)), pattern_(std::move(pattern)), re_(std::move(re)),
+        literal_(pattern_.find_first_of("\\.^$|?*+()[]{}") == std::string::npos) {}
   std::string_view kind() const override { return "regexp"; }
   std::string String() const override { return FieldPrefix(field_) + "~" + QuoteLogsql(pattern_); }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<RegexpFilter>(field_, pattern_, re_); }
   void Eval(EvalSource& src, Bitmap* bm) const override {
+    if (literal_) {
+      // A pattern without metacharacters is a substring search (`~"ampl"`): no regexp engine.
+      const std::string_view lit = pattern_;
+      ApplyToValues(src.Get(field_), bm, [lit](std::string_view s) { return s.find(lit) != std::string_view::npos; });
+      return;
+    }
     const RE2& re = *re_;
     RecentValues recent;
     ApplyToValues(src.Get(field_), bm, [&](std::string_view s) {
@@ -26,6 +33,7 @@ class RegexpFilter final : public FieldFilter {
  private:
   std::string pattern_;
   std::shared_ptr<const re2::RE2> re_;
+  bool literal_;  // no metacharacters: the pattern matches itself only
 };
 
 }  // namespace

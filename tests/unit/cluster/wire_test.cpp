@@ -70,8 +70,8 @@ TEST(InsertRows, TruncatedKeepsEarlierRows) {
 TEST(DataBlocks, RoundTripConstAndRegular) {
   logsql::ResultBlock b;
   b.rows = 3;
-  b.columns.push_back({"const", {"x", "x", "x"}});
-  b.columns.push_back({"reg", {"1", "", std::string("\0bin", 4)}});
+  b.columns.push_back(logsql::ResultColumn::Const("const", "x", 3));
+  b.columns.push_back(logsql::ResultColumn::Strings("reg", {"1", "", std::string("\0bin", 4)}));
   std::string data;
   AppendDataBlock(b, &data);
   AppendDataBlock(logsql::ResultBlock{}, &data);
@@ -79,8 +79,10 @@ TEST(DataBlocks, RoundTripConstAndRegular) {
   ASSERT_TRUE(ParseDataBlocks(data, &out).ok());
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].rows, 3u);
-  EXPECT_EQ(out[0].columns[0].values, b.columns[0].values);
-  EXPECT_EQ(out[0].columns[1].values, b.columns[1].values);
+  for (size_t c = 0; c < 2; ++c) {
+    for (size_t r = 0; r < 3; ++r) EXPECT_EQ(out[0].columns[c].at(r), b.columns[c].at(r)) << c << "," << r;
+  }
+  EXPECT_EQ(out[0].columns[0].type(), logsql::ResultColumn::Type::kConst);
   EXPECT_EQ(out[1].rows, 0u);
   EXPECT_FALSE(ParseDataBlocks(data.substr(0, data.size() - 4), &out).ok());
 }
@@ -128,8 +130,8 @@ TEST(Split, StatsRemoteRoundTripsAndMerges) {
     logsql::StatsState st(remote_stats);
     logsql::ResultBlock in;
     in.rows = vs.size();
-    in.columns.push_back({"k", std::vector<std::string>(vs.size(), "g")});
-    in.columns.push_back({"v", vs});
+    in.columns.push_back(logsql::ResultColumn::Const("k", "g", vs.size()));
+    in.columns.push_back(logsql::ResultColumn::Strings("v", vs));
     st.Update(in);
     std::string wire;
     AppendDataBlock(st.ExportStates(), &wire);
@@ -150,10 +152,10 @@ TEST(Split, StatsRemoteRoundTripsAndMerges) {
   runner.Flush();
   ASSERT_EQ(sink.blocks.size(), 1u);
   const auto& r = sink.blocks[0];
-  EXPECT_EQ(r.Find("c")->values[0], "5");
-  EXPECT_EQ(r.Find("a")->values[0], "3.6");
-  EXPECT_EQ(r.Find("u")->values[0], "4");
-  EXPECT_EQ(r.Find("lo")->values[0], "1");
+  EXPECT_EQ(r.Find("c")->at(0), "5");
+  EXPECT_EQ(r.Find("a")->at(0), "3.6");
+  EXPECT_EQ(r.Find("u")->at(0), "4");
+  EXPECT_EQ(r.Find("lo")->at(0), "1");
 }
 
 TEST(Split, SortLimitAndOffset) {

@@ -172,8 +172,8 @@ TEST_F(ExecuteTest, OutputColumnsOrder) {
 TEST(JsonLinesTest, Escaping) {
   ResultBlock b;
   b.rows = 3;
-  b.columns.push_back({"a", {"q\"b\\s\n\t\x01", "", "\xC3\xA9\xFF"}});
-  b.columns.push_back({"b", {"", "", "x"}});
+  b.columns.push_back(ResultColumn::Strings("a", {"q\"b\\s\n\t\x01", "", "\xC3\xA9\xFF"}));
+  b.columns.push_back(ResultColumn::Strings("b", {"", "", "x"}));
   std::string out;
   AppendJsonLines(b, &out);
   EXPECT_EQ(out, "{\"a\":\"q\\\"b\\\\s\\n\\t\\u0001\"}\n{\"a\":\"\xC3\xA9\xEF\xBF\xBD\",\"b\":\"x\"}\n");
