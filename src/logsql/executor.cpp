@@ -8,7 +8,8 @@
 #include "vl/common/time_util.h"
 #include "vl/logsql/filter_eval.h"
 #include "block_source.h"
-#include "exec_fast.h"
+#include "time_top_n.h"
+#include "vl/common/metrics.h"
 
 namespace vl::logsql {
 
@@ -120,6 +121,16 @@ ResultBlock BuildResult(BlockView& block, const Bitmap& bm, size_t selected, con
       out.columns.push_back(std::move(c));
       return;
     }
+    if (std::shared_ptr<const void> owner = block.ColumnOwner(name)) {
+      // Views into the block's decoded buffer, which the column now co-owns: no copy.
+      std::vector<std::string_view> views;
+      views.reserve(selected);
+      for (size_t i = 0; i < n; ++i) {
+        if (bm[i]) views.push_back((*vals)[i]);
+      }
+      out.columns.push_back(ResultColumn::Views(name, std::move(views), {std::move(owner)}));
+      return;
+    }
     StringsBuilder sb(selected);
     for (size_t i = 0; i < n; ++i) {
       if (bm[i]) sb.Add((*vals)[i]);
@@ -133,21 +144,74 @@ ResultBlock BuildResult(BlockView& block, const Bitmap& bm, size_t selected, con
   return out;
 }
 
-// The general path: filter each block, materialize the selected rows, feed the pipe chain.
+// Per-query block accounting, also added to the process-wide /metrics counters.
+struct BlockCounters {
+  std::atomic<uint64_t> read{0};     // blocks whose rows the query looked at
+  std::atomic<uint64_t> skipped{0};  // candidate blocks rejected by headers (bloom, min/max, top-N)
+  void Publish() const {
+    static auto& read_total = Metrics::Global().Counter("vl_query_blocks_read_total");
+    static auto& skipped_total = Metrics::Global().Counter("vl_query_blocks_skipped_total");
+    read_total.fetch_add(read.load(), std::memory_order_relaxed);
+    skipped_total.fetch_add(skipped.load(), std::memory_order_relaxed);
+  }
+};
+
+// A leading `stats` pipe runs in each worker on a private state; the states merge once at the
+// end. Nothing is serialized per block.
+class WorkerStats {
+ public:
+  explicit WorkerStats(const PipeSpec& spec) : spec_(spec) {}
+  void Update(const ResultBlock& b) {
+    std::unique_ptr<StatsState> st = Take();
+    st->Update(b);
+    Give(std::move(st));
+  }
+  // The merged result (or partial states for a cluster router) for the rest of the chain.
+  ResultBlock Finish() {
+    StatsState merged(spec_);
+    for (auto& st : pool_) merged.Merge(std::move(*st));
+    pool_.clear();
+    return spec_.stats_mode == StatsMode::kRemote ? merged.ExportStates() : merged.Result();
+  }
+
+ private:
+  std::unique_ptr<StatsState> Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pool_.empty()) return std::make_unique<StatsState>(spec_);
+    auto st = std::move(pool_.back());
+    pool_.pop_back();
+    return st;
+  }
+  void Give(std::unique_ptr<StatsState> st) {
+    std::lock_guard<std::mutex> lock(mu_);
+    pool_.push_back(std::move(st));
+  }
+
+  const PipeSpec& spec_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<StatsState>> pool_;  // one per worker that has been busy
+};
+
+// Filters each block, materializes the selected rows as typed columns and feeds the pipes.
 Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query& query,
                     ResultSink& sink, const std::atomic<bool>* cancelled, TimeTopN* topn,
                     BlockCounters* counters) {
-  // Build the pipe chain back to front.
+  const auto& pipes = query.pipes();
+  const bool worker_stats = !pipes.empty() && pipes[0]->kind == PipeKind::kStats &&
+                            (pipes[0]->stats_mode == StatsMode::kNormal || pipes[0]->stats_mode == StatsMode::kRemote);
+  std::unique_ptr<WorkerStats> stats;
+  if (worker_stats) stats = std::make_unique<WorkerStats>(*pipes[0]);
+  // The rest of the chain, built back to front.
   std::vector<std::unique_ptr<Processor>> chain;
   chain.push_back(MakeSinkProcessor(&sink));
-  const auto& pipes = query.pipes();
-  for (size_t i = pipes.size(); i-- > 0;) chain.push_back(MakeProcessor(*pipes[i], chain.back().get()));
+  for (size_t i = pipes.size(); i-- > (worker_stats ? 1 : 0);) chain.push_back(MakeProcessor(*pipes[i], chain.back().get()));
   Processor* head = chain.back().get();
 
   const NeededColumns need = ComputeNeeded(query);
   std::mutex mu;
   std::atomic<bool> stop{false};
   const Filter& filter = query.filter();
+  const bool decided_by_search = filter.DecidedBySearch();
 
   Status st;
   if (spec.min_timestamp <= spec.max_timestamp) {
@@ -158,7 +222,10 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
       const size_t n = block.rows_count();
       if (n == 0) return true;
       Bitmap bm(n, 1);
-      {
+      // Blocks inside the search's time range are wholly selected when the search alone decides
+      // the filter (`*`, top-level time and stream filters).
+      if (!decided_by_search || block.min_timestamp() < spec.min_timestamp ||
+          block.max_timestamp() > spec.max_timestamp) {
         BlockSource src(block);
         filter.Eval(src, &bm);
       }
@@ -170,6 +237,10 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
       }
       if (selected == 0) return true;
       ResultBlock rb = BuildResult(block, bm, selected, need);
+      if (stats) {
+        stats->Update(rb);
+        return true;
+      }
       std::lock_guard<std::mutex> lock(mu);
       if (stop.load()) return false;
       if (!head->Push(std::move(rb))) {
@@ -183,6 +254,10 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
   if (cancelled && cancelled->load()) return Status::Cancelled("query cancelled");
   if (!st.ok() && !(stop.load() && st.code() == Status::Code::kCancelled)) return st;
   std::lock_guard<std::mutex> lock(mu);
+  if (stats) {
+    ResultBlock out = stats->Finish();
+    if (out.rows > 0) head->Push(std::move(out));
+  }
   head->Flush();
   return Status::OK();
 }
@@ -299,9 +374,7 @@ Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query,
     if (!pass) counters.skipped.fetch_add(1, std::memory_order_relaxed);
     return pass;
   };
-  Status st = IsCountOnlyQuery(query)
-                  ? RunCountQuery(data, spec, query, sink, cancelled, &counters)
-                  : RunRowsQuery(data, spec, query, sink, cancelled, topn.get(), &counters);
+  Status st = RunRowsQuery(data, spec, query, sink, cancelled, topn.get(), &counters);
   counters.Publish();
   if (stats) {
     stats->blocks_read = counters.read.load();

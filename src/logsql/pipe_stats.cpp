@@ -3,12 +3,12 @@
 #include <cmath>
 #include <limits>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <cstring>
 
 #include "vl/common/varint.h"
 #include "vl/logsql/pipe.h"
+#include "vl/logsql/uniq_set.h"
 
 namespace vl::logsql {
 
@@ -16,8 +16,7 @@ namespace {
 
 struct FuncState {
   uint64_t count = 0;                    // count; avg: numeric values seen
-  std::unordered_set<std::string> uniq;  // count_uniq
-  uint64_t uniq_known = 0;               // count_uniq: distinct values counted, not kept
+  UniqSet uniq;                          // count_uniq: distinct value tuples (AppendKeyPart each)
   double sum = 0;                        // sum / avg
   bool has_num = false;
   std::string str;                       // min / max
@@ -81,7 +80,7 @@ void EncodeFuncState(const FuncState& st, std::string* out) {
   out->append(buf, 8);
   AppendLengthPrefixed(st.str, out);
   AppendVarint(st.uniq.size(), out);
-  for (const auto& v : st.uniq) AppendLengthPrefixed(v, out);
+  st.uniq.ForEach([&](std::string_view v) { AppendLengthPrefixed(v, out); });
 }
 
 bool DecodeFuncState(std::string_view in, FuncState* st) {
@@ -100,7 +99,7 @@ bool DecodeFuncState(std::string_view in, FuncState* st) {
   for (uint64_t i = 0; i < n; ++i) {
     std::string_view v;
     if (!ReadLengthPrefixed(&in, &v)) return false;
-    st->uniq.emplace(v);
+    st->uniq.Insert(v);
   }
   return in.empty();
 }
@@ -157,10 +156,15 @@ struct StatsState::Impl {
     return GetGroup(gk->key, gk->by_vals);
   }
 
-  enum class Kind { kCountRows, kCount, kCountUniq, kSum, kMin, kMax };
+  // kCountUniqOne: `count_uniq(field)` of one named field keeps the values themselves; with
+  // several fields or a wildcard a value is the tuple of all of them (AppendKeyPart each).
+  enum class Kind { kCountRows, kCount, kCountUniqOne, kCountUniq, kSum, kMin, kMax };
   static Kind KindOf(const StatsFunc& f) {
     if (f.func == "count") return f.fields.empty() ? Kind::kCountRows : Kind::kCount;
-    if (f.func == "count_uniq") return Kind::kCountUniq;
+    if (f.func == "count_uniq") {
+      const bool one = f.fields.size() == 1 && f.fields[0].find('*') == std::string::npos;
+      return one ? Kind::kCountUniqOne : Kind::kCountUniq;
+    }
     if (f.func == "sum" || f.func == "avg") return Kind::kSum;
     return f.func == "min" ? Kind::kMin : Kind::kMax;
   }
@@ -185,6 +189,26 @@ struct StatsState::Impl {
             }
           }
           break;
+        case Kind::kCountUniqOne: {
+          if (cols.empty()) break;
+          const ResultColumn& c = *cols[0];
+          if (c.type() == ResultColumn::Type::kConst) {
+            // Constant and dictionary columns: each distinct value once, not each row.
+            if (!c.const_value().empty()) st.uniq.Insert(c.const_value());
+          } else if (c.type() == ResultColumn::Type::kDict) {
+            std::vector<uint8_t> seen(c.dict().size(), 0);
+            for (size_t r = begin; r < end; ++r) seen[c.codes()[r]] = 1;
+            for (size_t k = 0; k < seen.size(); ++k) {
+              if (seen[k] && !c.dict()[k].empty()) st.uniq.Insert(c.dict()[k]);
+            }
+          } else {
+            for (size_t r = begin; r < end; ++r) {
+              const std::string_view v = c.at(r);
+              if (!v.empty()) st.uniq.Insert(v);
+            }
+          }
+          break;
+        }
         case Kind::kCountUniq: {
           std::string tuple;
           for (size_t r = begin; r < end; ++r) {
@@ -195,7 +219,7 @@ struct StatsState::Impl {
               any |= !v.empty();
               AppendKeyPart(v, &tuple);
             }
-            if (any) st.uniq.insert(tuple);
+            if (any) st.uniq.Insert(tuple);
           }
           break;
         }
@@ -280,11 +304,7 @@ struct StatsState::Impl {
     dst.count += src.count;
     dst.sum += src.sum;
     dst.has_num |= src.has_num;
-    if (f.func == "count_uniq") {
-      dst.uniq_known += src.uniq_known;
-      if (dst.uniq.size() < src.uniq.size()) std::swap(dst.uniq, src.uniq);
-      for (auto& v : src.uniq) dst.uniq.insert(v);
-    }
+    if (f.func == "count_uniq") dst.uniq.Merge(std::move(src.uniq));
     if ((f.func == "min" || f.func == "max") && src.has_value &&
         Better(f.func == "min", src.str, src.value_is_num, src.num, dst)) {
       dst.str = std::move(src.str);
@@ -296,7 +316,7 @@ struct StatsState::Impl {
 
   std::string ResultValue(const StatsFunc& f, const FuncState& st) const {
     if (f.func == "count") return std::to_string(st.count);
-    if (f.func == "count_uniq") return std::to_string(st.uniq.size() + st.uniq_known);
+    if (f.func == "count_uniq") return std::to_string(st.uniq.size());
     if (f.func == "sum") return st.has_num ? FormatNum(st.sum) : "NaN";
     if (f.func == "avg") return st.count ? FormatNum(st.sum / static_cast<double>(st.count)) : "NaN";
     return st.str;  // min / max
@@ -308,37 +328,6 @@ StatsState::~StatsState() = default;
 StatsState::StatsState(StatsState&&) noexcept = default;
 
 void StatsState::Update(const ResultBlock& block) { impl_->Update(block); }
-
-void StatsState::AddCount(const std::vector<std::string>& by_values, uint64_t rows) {
-  std::string key;
-  std::vector<std::string_view> vals(by_values.begin(), by_values.end());
-  for (auto v : vals) AppendKeyPart(v, &key);
-  Group& g = impl_->GetGroup(key, vals);
-  for (auto& st : g.funcs) st.count += rows;
-}
-
-void StatsState::AddUniqValues(const std::vector<std::string>& by_values, size_t func_index,
-                               const std::vector<std::string_view>& values) {
-  std::string key;
-  std::vector<std::string_view> vals(by_values.begin(), by_values.end());
-  for (auto v : vals) AppendKeyPart(v, &key);
-  FuncState& st = impl_->GetGroup(key, vals).funcs[func_index];
-  st.uniq.reserve(st.uniq.size() + values.size());
-  std::string tuple;
-  for (auto v : values) {
-    tuple.clear();
-    AppendKeyPart(v, &tuple);  // the form Update() stores
-    st.uniq.insert(tuple);
-  }
-}
-
-void StatsState::AddUniqCount(const std::vector<std::string>& by_values, size_t func_index,
-                              uint64_t n) {
-  std::string key;
-  std::vector<std::string_view> vals(by_values.begin(), by_values.end());
-  for (auto v : vals) AppendKeyPart(v, &key);
-  impl_->GetGroup(key, vals).funcs[func_index].uniq_known += n;
-}
 
 void StatsState::Merge(StatsState&& other) {
   for (auto& [key, g] : other.impl_->groups) {

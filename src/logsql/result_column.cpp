@@ -22,7 +22,7 @@ ResultColumn ResultColumn::Strings(std::string name, std::vector<std::string> va
 }
 
 ResultColumn ResultColumn::Views(std::string name, std::vector<std::string_view> views,
-                                 std::vector<std::shared_ptr<const std::string>> keep) {
+                                 std::vector<std::shared_ptr<const void>> keep) {
   ResultColumn c;
   c.name = std::move(name);
   c.type_ = Type::kStrings;

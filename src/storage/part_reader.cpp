@@ -231,7 +231,9 @@ const ColumnValues* PartBlockView::column(std::string_view name) {
     d.loaded = true;
     std::string chunk;
     Status st = part_->Read(ref->offset, ref->size, &chunk);
-    if (!st.ok() || !DecodeColumn(chunk, meta_->rows, &d.buf, &d.values)) {
+    if (!d.buf || d.buf.use_count() > 1) d.buf = std::make_shared<std::string>();
+    d.values.clear();
+    if (!st.ok() || !DecodeColumn(chunk, meta_->rows, d.buf.get(), &d.values)) {
       error_ = st.ok() ? Status::Corruption("bad column in " + part_->dir()) : st;
       d.values.assign(meta_->rows, std::string_view());
     }
@@ -289,6 +291,17 @@ std::string_view PartBlockView::ColumnType(std::string_view column) {
   if (!ref) return {};
   if (ref->const_idx >= 0) return "const";
   return ColumnEncodingName(static_cast<ColumnEncoding>(ref->encoding));
+}
+
+std::shared_ptr<const void> PartBlockView::ColumnOwner(std::string_view column) {
+  const ColumnRef* ref = FindColumn(column);
+  if (!ref) return nullptr;
+  const Decoded& d = cols_[ref - (part_->columns().data() + meta_->first_col)];
+  if (!d.loaded) return nullptr;
+  // Const columns point into the part's index, which lives as long as the part is open, not as
+  // long as a result may: they are not shared.
+  if (ref->const_idx >= 0) return nullptr;
+  return d.buf;
 }
 
 bool PartBlockView::ConstValue(std::string_view column, std::string_view* value) {

@@ -76,15 +76,6 @@ class StatsState {
   ~StatsState();
   StatsState(StatsState&&) noexcept;
   void Update(const ResultBlock& block);
-  // Adds `rows` rows of the group with these by-values to every function; only meaningful when
-  // all functions are `count()` (the executor's counting fast path).
-  void AddCount(const std::vector<std::string>& by_values, uint64_t rows);
-  // Fast path for `count_uniq(field)` (function `func_index`): adds the distinct non-empty
-  // values of the field in the group. AddUniqCount records only their number, which is exact
-  // for Result() when the caller saw every row, but is not carried by ExportStates().
-  void AddUniqValues(const std::vector<std::string>& by_values, size_t func_index,
-                     const std::vector<std::string_view>& values);
-  void AddUniqCount(const std::vector<std::string>& by_values, size_t func_index, uint64_t n);
   void Merge(StatsState&& other);
   // By-fields then results; one row even without input when there are no by-fields.
   ResultBlock Result() const;

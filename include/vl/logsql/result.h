@@ -25,7 +25,7 @@ class ResultColumn {
   static ResultColumn Strings(std::string name, std::vector<std::string> values);
   // Views that stay valid while `keep` lives.
   static ResultColumn Views(std::string name, std::vector<std::string_view> views,
-                            std::vector<std::shared_ptr<const std::string>> keep);
+                            std::vector<std::shared_ptr<const void>> keep);
   // `codes[i]` indexes `dict`.
   static ResultColumn Dict(std::string name, std::shared_ptr<const std::vector<std::string>> dict,
                            std::vector<uint32_t> codes);
@@ -67,7 +67,7 @@ class ResultColumn {
   std::shared_ptr<const std::vector<std::string>> dict_;
   std::vector<uint32_t> codes_;
   std::vector<std::string_view> views_;
-  std::vector<std::shared_ptr<const std::string>> keep_;  // buffers views_ point into
+  std::vector<std::shared_ptr<const void>> keep_;  // buffers views_ point into
   std::vector<int64_t> ts_;
   mutable std::shared_ptr<std::vector<std::string>> ts_text_;  // at() of timestamps
 };

@@ -56,6 +56,10 @@ class BlockView {
   // How the column is stored: "const", "dict", "string", "uint8", "uint16", "uint32", "uint64",
   // "int64", "float64", "ipv4" or "iso8601"; empty when the block has no such column.
   virtual std::string_view ColumnType(std::string_view column) { return {}; }
+  // After column(): an owner of the memory its views point into, which keeps them valid after
+  // the visitor returns (results then share the bytes instead of copying them). nullptr when
+  // the views are only valid until the visitor returns.
+  virtual std::shared_ptr<const void> ColumnOwner(std::string_view column) { return nullptr; }
 };
 
 // Called once per candidate block; return false to stop the search early.

@@ -193,6 +193,7 @@ class PartBlockView : public BlockView {
   bool ConstValue(std::string_view column, std::string_view* value) override;
   const double* NumericColumn(std::string_view column) override;
   std::string_view ColumnType(std::string_view column) override;
+  std::shared_ptr<const void> ColumnOwner(std::string_view column) override;
 
  private:
   const ColumnRef* FindColumn(std::string_view name) const;
@@ -203,7 +204,8 @@ class PartBlockView : public BlockView {
   mutable bool names_loaded_ = false;
   mutable std::vector<std::string> names_;
   struct Decoded {
-    std::string buf;
+    // Shared with result columns that keep views into it; replaced rather than reused then.
+    std::shared_ptr<std::string> buf;
     ColumnValues values;
     bool loaded = false;
     std::string bloom;
