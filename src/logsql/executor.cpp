@@ -28,6 +28,23 @@ struct NeededColumns {
   }
 };
 
+// The pipes as executed: `sort ... | fields ... | limit N` gives the sort a limit of N too
+// (fields changes no row count), so it keeps a top-N instead of every row. The printed query
+// is left as written.
+std::unique_ptr<Query> PlanQuery(const Query& query) {
+  auto planned = query.Clone();
+  auto& pipes = planned->mutable_pipes();
+  for (size_t i = 0; i < pipes.size(); ++i) {
+    if (pipes[i]->kind != PipeKind::kSort) continue;
+    size_t j = i + 1;
+    while (j < pipes.size() && pipes[j]->kind == PipeKind::kFields) ++j;
+    if (j == i + 1 || j == pipes.size() || pipes[j]->kind != PipeKind::kLimit) continue;
+    PipeSpec& sort = *pipes[i];
+    if (sort.sort_limit == 0 || pipes[j]->n < sort.sort_limit) sort.sort_limit = pipes[j]->n;
+  }
+  return planned;
+}
+
 NeededColumns ComputeNeeded(const Query& q) {
   NeededColumns n;
   std::vector<std::string> extra;
@@ -40,7 +57,9 @@ NeededColumns ComputeNeeded(const Query& q) {
         p->filter->AppendFields(&extra);
         break;
       case PipeKind::kSort:
-        return n;  // sort outputs every column
+        // Sort passes columns through: it needs its keys, and whatever comes after needs.
+        for (const auto& k : p->sort_by) extra.push_back(k.name);
+        break;
       case PipeKind::kFields:
         n.all = false;
         n.patterns = p->fields;
@@ -196,15 +215,20 @@ class WorkerStats {
 Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query& query,
                     ResultSink& sink, const std::atomic<bool>* cancelled, TimeTopN* topn,
                     BlockCounters* counters) {
+  // Leading `fields`/`filter` pipes and then a `stats` pipe run in the worker that read the
+  // block; the rest of the chain runs behind one lock.
   const auto& pipes = query.pipes();
-  const bool worker_stats = !pipes.empty() && pipes[0]->kind == PipeKind::kStats &&
-                            (pipes[0]->stats_mode == StatsMode::kNormal || pipes[0]->stats_mode == StatsMode::kRemote);
+  size_t in_worker = 0;
+  while (in_worker < pipes.size() && IsRowWise(*pipes[in_worker])) ++in_worker;
   std::unique_ptr<WorkerStats> stats;
-  if (worker_stats) stats = std::make_unique<WorkerStats>(*pipes[0]);
+  if (in_worker < pipes.size() && pipes[in_worker]->kind == PipeKind::kStats &&
+      (pipes[in_worker]->stats_mode == StatsMode::kNormal || pipes[in_worker]->stats_mode == StatsMode::kRemote)) {
+    stats = std::make_unique<WorkerStats>(*pipes[in_worker]);
+  }
   // The rest of the chain, built back to front.
   std::vector<std::unique_ptr<Processor>> chain;
   chain.push_back(MakeSinkProcessor(&sink));
-  for (size_t i = pipes.size(); i-- > (worker_stats ? 1 : 0);) chain.push_back(MakeProcessor(*pipes[i], chain.back().get()));
+  for (size_t i = pipes.size(); i-- > in_worker + (stats ? 1 : 0);) chain.push_back(MakeProcessor(*pipes[i], chain.back().get()));
   Processor* head = chain.back().get();
 
   const NeededColumns need = ComputeNeeded(query);
@@ -237,6 +261,8 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
       }
       if (selected == 0) return true;
       ResultBlock rb = BuildResult(block, bm, selected, need);
+      for (size_t i = 0; i < in_worker && rb.rows > 0; ++i) rb = ApplyRowWise(*pipes[i], std::move(rb));
+      if (rb.rows == 0) return true;
       if (stats) {
         stats->Update(rb);
         return true;
@@ -349,6 +375,11 @@ void PipeRunner::Flush() {
   chain_.back()->Flush();
 }
 
+namespace {
+Status ExecutePlanned(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
+                      const std::atomic<bool>* cancelled, QueryStats* stats);
+}  // namespace
+
 Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
                     const std::atomic<bool>* cancelled) {
   return ExecuteQuery(data, tenant, query, sink, cancelled, nullptr);
@@ -363,6 +394,14 @@ Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query,
     }));
     return ExecuteQuery(data, tenant, *resolved, sink, cancelled, stats);
   }
+  std::unique_ptr<Query> planned = PlanQuery(query);
+  return ExecutePlanned(data, tenant, *planned, sink, cancelled, stats);
+}
+
+namespace {
+
+Status ExecutePlanned(const Searchable& data, TenantID tenant, const Query& query, ResultSink& sink,
+                      const std::atomic<bool>* cancelled, QueryStats* stats) {
   BlockCounters counters;
   SearchSpec spec = MakeSearchSpec(tenant, query, cancelled);
   std::unique_ptr<TimeTopN> topn = TimeTopN::ForQuery(query);
@@ -386,5 +425,7 @@ Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query,
   }
   return st;
 }
+
+}  // namespace
 
 }  // namespace vl::logsql

@@ -54,37 +54,6 @@ class OffsetProcessor : public Processor {
   Processor* next_;
 };
 
-class FieldsProcessor : public Processor {
- public:
-  FieldsProcessor(std::vector<std::string> fields, Processor* next) : fields_(std::move(fields)), next_(next) {}
-  bool Push(ResultBlock&& b) override {
-    ResultBlock out;
-    out.rows = b.rows;
-    std::vector<bool> used(b.columns.size(), false);
-    for (const auto& f : fields_) {
-      bool wildcard = !f.empty() && f.back() == '*';
-      bool found = false;
-      for (size_t i = 0; i < b.columns.size(); ++i) {
-        if (used[i] || !FieldMatches(f, b.columns[i].name)) continue;
-        used[i] = true;
-        found = true;
-        out.columns.push_back(std::move(b.columns[i]));
-      }
-      if (!found && !wildcard) {
-        bool dup = false;
-        for (const auto& c : out.columns) dup |= c.name == f;
-        if (!dup) out.columns.push_back(ResultColumn::Const(f, "", b.rows));
-      }
-    }
-    return next_->Push(std::move(out));
-  }
-  bool Flush() override { return next_->Flush(); }
-
- private:
-  std::vector<std::string> fields_;
-  Processor* next_;
-};
-
 // Filter evaluation over a block of pipe results.
 class ResultBlockSource : public EvalSource {
  public:
@@ -129,23 +98,50 @@ class ResultBlockSource : public EvalSource {
   std::vector<int64_t> ts_;
 };
 
-class FilterProcessor : public Processor {
- public:
-  FilterProcessor(const Filter& f, Processor* next) : filter_(f), next_(next) {}
-  bool Push(ResultBlock&& b) override {
-    Bitmap bm(b.rows, 1);
-    {
-      ResultBlockSource src(b);
-      filter_.Eval(src, &bm);
+ResultBlock KeepFields(const std::vector<std::string>& fields, ResultBlock&& b) {
+  ResultBlock out;
+  out.rows = b.rows;
+  std::vector<bool> used(b.columns.size(), false);
+  for (const auto& f : fields) {
+    bool wildcard = !f.empty() && f.back() == '*';
+    bool found = false;
+    for (size_t i = 0; i < b.columns.size(); ++i) {
+      if (used[i] || !FieldMatches(f, b.columns[i].name)) continue;
+      used[i] = true;
+      found = true;
+      out.columns.push_back(std::move(b.columns[i]));
     }
-    ResultBlock out = SelectRows(b, bm);
+    if (!found && !wildcard) {
+      bool dup = false;
+      for (const auto& c : out.columns) dup |= c.name == f;
+      if (!dup) out.columns.push_back(ResultColumn::Const(f, "", b.rows));
+    }
+  }
+  return out;
+}
+
+ResultBlock FilterRows(const Filter& filter, ResultBlock&& b) {
+  Bitmap bm(b.rows, 1);
+  {
+    ResultBlockSource src(b);
+    filter.Eval(src, &bm);
+  }
+  return SelectRows(b, bm);
+}
+
+// `fields` and `filter`: each block on its own, no state.
+class RowWiseProcessor : public Processor {
+ public:
+  RowWiseProcessor(const PipeSpec& spec, Processor* next) : spec_(spec), next_(next) {}
+  bool Push(ResultBlock&& b) override {
+    ResultBlock out = ApplyRowWise(spec_, std::move(b));
     if (out.rows == 0) return true;
     return next_->Push(std::move(out));
   }
   bool Flush() override { return next_->Flush(); }
 
  private:
-  const Filter& filter_;
+  const PipeSpec& spec_;
   Processor* next_;
 };
 
@@ -167,12 +163,19 @@ class SinkProcessor : public Processor {
 
 }  // namespace
 
+bool IsRowWise(const PipeSpec& spec) { return spec.kind == PipeKind::kFields || spec.kind == PipeKind::kFilter; }
+
+ResultBlock ApplyRowWise(const PipeSpec& spec, ResultBlock&& block) {
+  if (spec.kind == PipeKind::kFields) return KeepFields(spec.fields, std::move(block));
+  return FilterRows(*spec.filter, std::move(block));
+}
+
 std::unique_ptr<Processor> MakeProcessor(const PipeSpec& spec, Processor* next) {
   switch (spec.kind) {
     case PipeKind::kLimit: return std::make_unique<LimitProcessor>(spec.n, next);
     case PipeKind::kOffset: return std::make_unique<OffsetProcessor>(spec.n, next);
-    case PipeKind::kFields: return std::make_unique<FieldsProcessor>(spec.fields, next);
-    case PipeKind::kFilter: return std::make_unique<FilterProcessor>(*spec.filter, next);
+    case PipeKind::kFields: return std::make_unique<RowWiseProcessor>(spec, next);
+    case PipeKind::kFilter: return std::make_unique<RowWiseProcessor>(spec, next);
     case PipeKind::kSort: return MakeSortProcessor(spec, next);
     case PipeKind::kStats: return MakeStatsProcessor(spec, next);
   }

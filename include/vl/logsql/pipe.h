@@ -63,6 +63,10 @@ std::unique_ptr<Processor> MakeProcessor(const PipeSpec& spec, Processor* next);
 // Terminal stage writing into `sink`.
 std::unique_ptr<Processor> MakeSinkProcessor(ResultSink* sink);
 
+// `fields` and `filter` transform each block on its own, so they may run in any thread.
+bool IsRowWise(const PipeSpec& spec);
+ResultBlock ApplyRowWise(const PipeSpec& spec, ResultBlock&& block);
+
 // Rows of `block` whose bit is set, all columns.
 ResultBlock SelectRows(const ResultBlock& block, const std::vector<uint8_t>& bm);
 // True when `name` matches a `fields` entry (exact, or prefix for entries ending in `*`).

@@ -41,6 +41,7 @@ class Query {
   Filter& mutable_filter() { return *filter_; }
   const QueryOptions& options() const { return options_; }
   const std::vector<std::unique_ptr<PipeSpec>>& pipes() const { return pipes_; }
+  std::vector<std::unique_ptr<PipeSpec>>& mutable_pipes() { return pipes_; }
   std::unique_ptr<Query> Clone() const;
   // The same filter with no pipes (for listing endpoints).
   std::unique_ptr<Query> CloneWithoutPipes() const;
