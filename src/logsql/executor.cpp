@@ -82,7 +82,7 @@ NeededColumns ComputeNeeded(const Query& q) {
 
 // A dictionary-encoded column's rows are views into its few distinct values: the codes come
 // from which value each view points at.
-bool BuildDictColumn(const std::string& name, const ColumnValues& vals, const Bitmap& bm, size_t selected,
+bool BuildDictColumn(const std::string& name, const ColumnValues& vals, const Bitmap* bm, size_t selected,
                      ResultColumn* out) {
   std::vector<const char*> ptrs;
   auto dict = std::make_shared<std::vector<std::string>>();
@@ -92,7 +92,7 @@ bool BuildDictColumn(const std::string& name, const ColumnValues& vals, const Bi
   const char* last_ptr = nullptr;
   size_t last_size = 0;
   for (size_t i = 0; i < vals.size(); ++i) {
-    if (!bm[i]) continue;
+    if (bm && !(*bm)[i]) continue;
     const std::string_view v = vals[i];
     if (v.data() != last_ptr || v.size() != last_size || last_ptr == nullptr) {
       size_t k = 0;
@@ -112,7 +112,8 @@ bool BuildDictColumn(const std::string& name, const ColumnValues& vals, const Bi
   return true;
 }
 
-ResultBlock BuildResult(BlockView& block, const Bitmap& bm, size_t selected, const NeededColumns& need) {
+// The selected rows of the block (`bm` nullptr: all of them) as typed columns.
+ResultBlock BuildResult(BlockView& block, const Bitmap* bm, size_t selected, const NeededColumns& need) {
   ResultBlock out;
   out.rows = selected;
   const size_t n = block.rows_count();
@@ -121,7 +122,7 @@ ResultBlock BuildResult(BlockView& block, const Bitmap& bm, size_t selected, con
     ts.reserve(selected);
     auto all = block.timestamps();
     for (size_t i = 0; i < n; ++i) {
-      if (bm[i]) ts.push_back(all[i]);
+      if (!bm || (*bm)[i]) ts.push_back(all[i]);
     }
     out.columns.push_back(ResultColumn::Timestamps("_time", std::move(ts)));
   }
@@ -143,16 +144,20 @@ ResultBlock BuildResult(BlockView& block, const Bitmap& bm, size_t selected, con
     if (std::shared_ptr<const void> owner = block.ColumnOwner(name)) {
       // Views into the block's decoded buffer, which the column now co-owns: no copy.
       std::vector<std::string_view> views;
-      views.reserve(selected);
-      for (size_t i = 0; i < n; ++i) {
-        if (bm[i]) views.push_back((*vals)[i]);
+      if (!bm) {
+        views = *vals;
+      } else {
+        views.reserve(selected);
+        for (size_t i = 0; i < n; ++i) {
+          if ((*bm)[i]) views.push_back((*vals)[i]);
+        }
       }
       out.columns.push_back(ResultColumn::Views(name, std::move(views), {std::move(owner)}));
       return;
     }
     StringsBuilder sb(selected);
     for (size_t i = 0; i < n; ++i) {
-      if (bm[i]) sb.Add((*vals)[i]);
+      if (!bm || (*bm)[i]) sb.Add((*vals)[i]);
     }
     out.columns.push_back(sb.Build(name));
   };
@@ -245,22 +250,24 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
       counters->read.fetch_add(1, std::memory_order_relaxed);
       const size_t n = block.rows_count();
       if (n == 0) return true;
-      Bitmap bm(n, 1);
       // Blocks inside the search's time range are wholly selected when the search alone decides
-      // the filter (`*`, top-level time and stream filters).
-      if (!decided_by_search || block.min_timestamp() < spec.min_timestamp ||
-          block.max_timestamp() > spec.max_timestamp) {
+      // the filter (`*`, top-level time and stream filters): no bitmap at all.
+      const bool whole = decided_by_search && !topn && block.min_timestamp() >= spec.min_timestamp &&
+                         block.max_timestamp() <= spec.max_timestamp;
+      Bitmap bm;
+      size_t selected = n;
+      if (!whole) {
+        bm.assign(n, 1);
         BlockSource src(block);
         filter.Eval(src, &bm);
-      }
-      size_t selected = 0;
-      if (topn) {
-        selected = topn->Offer(block.timestamps().data(), &bm);
-      } else {
-        for (uint8_t b : bm) selected += b;
+        if (topn) {
+          selected = topn->Offer(block.timestamps().data(), &bm);
+        } else {
+          selected = static_cast<size_t>(std::count(bm.begin(), bm.end(), uint8_t{1}));
+        }
       }
       if (selected == 0) return true;
-      ResultBlock rb = BuildResult(block, bm, selected, need);
+      ResultBlock rb = BuildResult(block, whole ? nullptr : &bm, selected, need);
       for (size_t i = 0; i < in_worker && rb.rows > 0; ++i) rb = ApplyRowWise(*pipes[i], std::move(rb));
       if (rb.rows == 0) return true;
       if (stats) {
