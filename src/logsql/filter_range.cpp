@@ -49,21 +49,6 @@ bool ParseShortNumber(std::string_view s, double* v) {
   return true;
 }
 
-bool ParseIPv4Number(std::string_view s, double* v) {
-  uint32_t ip = 0;
-  for (int i = 0; i < 4; i++) {
-    size_t end = i < 3 ? s.find('.') : s.size();
-    if (end == std::string_view::npos || end == 0 || end > 3) return false;
-    unsigned o = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + end, o);
-    if (ec != std::errc() || p != s.data() + end || o > 255) return false;
-    ip = (ip << 8) | o;
-    s.remove_prefix(i < 3 ? end + 1 : end);
-  }
-  *v = ip;
-  return true;
-}
-
 }  // namespace
 
 bool ParseRangeNumber(std::string_view s, double* v) {
@@ -79,7 +64,26 @@ bool ParseRangeNumber(std::string_view s, double* v) {
     *v = static_cast<double>(ns);
     return true;
   }
-  return ParseIPv4Number(s, v);
+  uint32_t ip;
+  if (!ParseIPv4(s, &ip)) return false;
+  *v = ip;
+  return true;
+}
+
+bool ParseIPv4(std::string_view s, uint32_t* out) {
+  if (s.size() < 7 || s.size() > 15) return false;
+  uint32_t ip = 0;
+  for (int i = 0; i < 4; i++) {
+    size_t end = i < 3 ? s.find('.') : s.size();
+    if (end == std::string_view::npos || end == 0 || end > 3) return false;
+    unsigned o = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + end, o);
+    if (ec != std::errc() || p != s.data() + end || o > 255) return false;
+    ip = (ip << 8) | o;
+    s.remove_prefix(i < 3 ? end + 1 : end);
+  }
+  *out = ip;
+  return true;
 }
 
 }  // namespace vl::logsql

@@ -24,6 +24,17 @@ constexpr FilterFunc kBuiltinFilterFuncs[] = {
 
 }  // namespace
 
+bool PhraseArgs(FilterCall& call, std::vector<std::string>* out, std::string* err) {
+  for (auto& a : call.args) {
+    if (a.star) {
+      *err = call.name + "() takes words and phrases, not prefixes";
+      return false;
+    }
+    out->push_back(std::move(a.value));
+  }
+  return true;
+}
+
 const FilterFunc* FindFilterFunc(std::string_view name) {
   for (const auto& f : kBuiltinFilterFuncs) {
     if (f.name == name) return &f;

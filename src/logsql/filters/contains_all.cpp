@@ -10,18 +10,9 @@ namespace {
 class ContainsAllFilter final : public FieldFilter {
  public:
   ContainsAllFilter(std::string field, std::vector<std::string> phrases)
-      : FieldFilter(std::move(field)), phrases_(std::move(phrases)) {
-    for (const auto& p : phrases_) {
-      auto t = WordTokens(p, false);
-      tokens_.insert(tokens_.end(), t.begin(), t.end());
-    }
-  }
+      : FieldFilter(std::move(field)), phrases_(std::move(phrases)), tokens_(AllWordTokens(phrases_)) {}
   std::string_view kind() const override { return "contains_all"; }
-  std::string String() const override {
-    std::string out = FieldPrefix(field_) + "contains_all(";
-    for (size_t i = 0; i < phrases_.size(); ++i) out += (i ? "," : "") + QuoteIfNeeded(phrases_[i]);
-    return out + ")";
-  }
+  std::string String() const override { return FuncString(field_, "contains_all", phrases_); }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<ContainsAllFilter>(field_, phrases_); }
   bool MayMatchBlock(EvalSource& src) const override { return TokensMayBePresent(src, field_, tokens_); }
   void Eval(EvalSource& src, Bitmap* bm) const override {
@@ -47,13 +38,7 @@ class ContainsAllFilter final : public FieldFilter {
 std::unique_ptr<Filter> BuildContainsAll(FilterCall& call, std::string* err) {
   if (call.star_list) return MakeMatchAllFilter();
   std::vector<std::string> phrases;
-  for (auto& a : call.args) {
-    if (a.star) {
-      *err = "contains_all() takes words and phrases, not prefixes";
-      return nullptr;
-    }
-    phrases.push_back(std::move(a.value));
-  }
+  if (!PhraseArgs(call, &phrases, err)) return nullptr;
   return std::make_unique<ContainsAllFilter>(call.field, std::move(phrases));
 }
 

@@ -17,11 +17,7 @@ class ContainsAnyFilter final : public FieldFilter {
     }
   }
   std::string_view kind() const override { return "contains_any"; }
-  std::string String() const override {
-    std::string out = FieldPrefix(field_) + "contains_any(";
-    for (size_t i = 0; i < phrases_.size(); ++i) out += (i ? "," : "") + QuoteIfNeeded(phrases_[i]);
-    return out + ")";
-  }
+  std::string String() const override { return FuncString(field_, "contains_any", phrases_); }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<ContainsAnyFilter>(field_, phrases_); }
   bool MayMatchBlock(EvalSource& src) const override {
     if (has_empty_) return true;
@@ -52,13 +48,7 @@ class ContainsAnyFilter final : public FieldFilter {
 std::unique_ptr<Filter> BuildContainsAny(FilterCall& call, std::string* err) {
   if (call.star_list) return MakeMatchAllFilter();
   std::vector<std::string> phrases;
-  for (auto& a : call.args) {
-    if (a.star) {
-      *err = "contains_any() takes words and phrases, not prefixes";
-      return nullptr;
-    }
-    phrases.push_back(std::move(a.value));
-  }
+  if (!PhraseArgs(call, &phrases, err)) return nullptr;
   return std::make_unique<ContainsAnyFilter>(call.field, std::move(phrases));
 }
 

@@ -76,6 +76,26 @@ std::string FieldPrefix(const std::string& field) {
   return QuoteIfNeeded(field) + ":";
 }
 
+std::string FuncString(const std::string& field, std::string_view name, const std::vector<std::string>& values) {
+  std::string out = FieldPrefix(field);
+  out += name;
+  out += '(';
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += QuoteIfNeeded(values[i]);
+  }
+  return out + ")";
+}
+
+std::vector<std::string> AllWordTokens(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    auto t = WordTokens(v, false);
+    out.insert(out.end(), t.begin(), t.end());
+  }
+  return out;
+}
+
 std::string_view LowerInto(std::string_view s, std::string* buf) {
   buf->resize(s.size());
   // ASCII only, inline (std::tolower is a locale-aware call per byte): vectorizes.

@@ -86,6 +86,10 @@ bool TokensMayBePresent(EvalSource& src, const std::string& field, const std::ve
 
 // `field:` as printed before a filter; nothing for `_msg`.
 std::string FieldPrefix(const std::string& field);
+// `field:name(a,"b c")`: a function-syntax filter over a list of values.
+std::string FuncString(const std::string& field, std::string_view name, const std::vector<std::string>& values);
+// The whole-word tokens of every value, for a filter that needs all of them present.
+std::vector<std::string> AllWordTokens(const std::vector<std::string>& values);
 
 std::string_view LowerInto(std::string_view s, std::string* buf);
 

@@ -150,6 +150,9 @@ struct FilterCall {
   std::unique_ptr<Query> subquery;        // `in(<query>)`, when the function allows one
 };
 
+// The argument values of `call` as whole words or phrases; false (and *err) when one is a prefix.
+bool PhraseArgs(FilterCall& call, std::vector<std::string>* out, std::string* err);
+
 // Builds the filter, or returns nullptr with *err saying what is wrong with the arguments.
 using FilterBuilder = std::unique_ptr<Filter> (*)(FilterCall& call, std::string* err);
 

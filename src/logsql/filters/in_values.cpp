@@ -25,12 +25,7 @@ class InFilter final : public FieldFilter {
   std::string_view kind() const override { return "in"; }
   std::string String() const override {
     if (subquery_) return FieldPrefix(field_) + "in(" + subquery_->ToString() + ")";
-    std::string out = FieldPrefix(field_) + "in(";
-    for (size_t i = 0; i < values_.size(); ++i) {
-      if (i) out += ",";
-      out += QuoteIfNeeded(values_[i]);
-    }
-    return out + ")";
+    return FuncString(field_, "in", values_);
   }
   std::unique_ptr<Filter> Clone() const override {
     if (subquery_) return std::make_unique<InFilter>(field_, subquery_->Clone());

@@ -5,25 +5,10 @@
 
 #include "filters.h"
 #include "filter_util.h"
+#include "vl/logsql/filter_range.h"
 
 namespace vl::logsql::filters {
 namespace {
-
-bool ParseIPv4(std::string_view s, uint32_t* out) {
-  if (s.size() < 7 || s.size() > 15) return false;
-  uint32_t ip = 0;
-  for (int i = 0; i < 4; i++) {
-    size_t end = i < 3 ? s.find('.') : s.size();
-    if (end == std::string_view::npos || end == 0 || end > 3) return false;
-    unsigned o = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + end, o);
-    if (ec != std::errc() || p != s.data() + end || o > 255) return false;
-    ip = (ip << 8) | o;
-    s.remove_prefix(i < 3 ? end + 1 : end);
-  }
-  *out = ip;
-  return true;
-}
 
 std::string FormatIPv4(uint32_t ip) {
   return std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 255) + "." + std::to_string((ip >> 8) & 255) +

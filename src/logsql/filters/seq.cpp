@@ -1,5 +1,7 @@
 // `seq("a", "b c")`: the phrases occur in this order, each after the end of the previous one
 // (token boundaries as for the phrase filter). Empty phrases are dropped; `seq()` matches all.
+#include <algorithm>
+
 #include "filters.h"
 #include "filter_util.h"
 #include "vl/logsql/lexer.h"
@@ -10,18 +12,9 @@ namespace {
 class SeqFilter final : public FieldFilter {
  public:
   SeqFilter(std::string field, std::vector<std::string> phrases)
-      : FieldFilter(std::move(field)), phrases_(std::move(phrases)) {
-    for (const auto& p : phrases_) {
-      auto t = WordTokens(p, false);
-      tokens_.insert(tokens_.end(), t.begin(), t.end());
-    }
-  }
+      : FieldFilter(std::move(field)), phrases_(std::move(phrases)), tokens_(AllWordTokens(phrases_)) {}
   std::string_view kind() const override { return "seq"; }
-  std::string String() const override {
-    std::string out = FieldPrefix(field_) + "seq(";
-    for (size_t i = 0; i < phrases_.size(); ++i) out += (i ? "," : "") + QuoteIfNeeded(phrases_[i]);
-    return out + ")";
-  }
+  std::string String() const override { return FuncString(field_, "seq", phrases_); }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<SeqFilter>(field_, phrases_); }
   bool MayMatchBlock(EvalSource& src) const override { return TokensMayBePresent(src, field_, tokens_); }
   void Eval(EvalSource& src, Bitmap* bm) const override {
@@ -47,13 +40,8 @@ class SeqFilter final : public FieldFilter {
 
 std::unique_ptr<Filter> BuildSeq(FilterCall& call, std::string* err) {
   std::vector<std::string> phrases;
-  for (auto& a : call.args) {
-    if (a.star) {
-      *err = "seq() takes words and phrases, not prefixes";
-      return nullptr;
-    }
-    if (!a.value.empty()) phrases.push_back(std::move(a.value));
-  }
+  if (!PhraseArgs(call, &phrases, err)) return nullptr;
+  phrases.erase(std::remove(phrases.begin(), phrases.end(), std::string()), phrases.end());
   return std::make_unique<SeqFilter>(call.field, std::move(phrases));
 }
 
