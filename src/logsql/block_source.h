@@ -45,6 +45,10 @@ class BlockSource : public EvalSource {
   bool MayContainToken(std::string_view field, std::string_view token) override {
     return b_.MayContainToken(field, token);
   }
+  bool KnownConst(std::string_view field, std::string_view* value) override {
+    if (field == "_time" || field == "_stream" || field == "_stream_id") return false;
+    return b_.ConstValue(field, value);
+  }
   const int64_t* timestamps() override { return b_.timestamps().data(); }
   std::optional<std::pair<int64_t, int64_t>> time_bounds() override {
     return std::make_pair(b_.min_timestamp(), b_.max_timestamp());

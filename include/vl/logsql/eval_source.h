@@ -36,6 +36,9 @@ class EvalSource {
   // Min/max of the field's non-empty values when all are plain numbers (block header); false
   // when unknown. Lets range filters reject a whole block without reading the column.
   virtual bool NumericRange(std::string_view field, double* min, double* max) { return false; }
+  // True when every row holds the same `*value` for the field ("" when the block lacks it) and
+  // that is known without reading the column.
+  virtual bool KnownConst(std::string_view field, std::string_view* value) { return false; }
   // Stream of all rows, or nullptr when rows may come from different streams.
   virtual const StreamTags* stream_tags() = 0;
   // Stream id of all rows, or nullptr when rows may come from different streams.

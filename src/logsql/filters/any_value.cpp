@@ -12,7 +12,11 @@ class AnyValueFilter final : public FieldFilter {
   // `_msg:*` would read back as match-all; `~".+"` reads back as this filter.
   std::string String() const override { return field_ == "_msg" ? "~\".+\"" : FieldPrefix(field_) + "*"; }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<AnyValueFilter>(field_); }
+  bool MayMatchBlock(EvalSource& src) const override {
+    return ConstMayMatch(src, [](std::string_view v) { return !v.empty(); });
+  }
   void Eval(EvalSource& src, Bitmap* bm) const override {
+    if (!MayMatchBlock(src)) return ClearAll(bm);
     ApplyToValues(src.Get(field_), bm, [](std::string_view s) { return !s.empty(); });
   }
 };

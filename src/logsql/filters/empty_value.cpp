@@ -11,7 +11,11 @@ class EmptyValueFilter final : public FieldFilter {
   std::string_view kind() const override { return "empty_value"; }
   std::string String() const override { return FieldPrefix(field_) + "\"\""; }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<EmptyValueFilter>(field_); }
+  bool MayMatchBlock(EvalSource& src) const override {
+    return ConstMayMatch(src, [](std::string_view v) { return v.empty(); });
+  }
   void Eval(EvalSource& src, Bitmap* bm) const override {
+    if (!MayMatchBlock(src)) return ClearAll(bm);
     ApplyToValues(src.Get(field_), bm, [](std::string_view s) { return s.empty(); });
   }
 };

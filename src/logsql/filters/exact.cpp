@@ -13,7 +13,9 @@ class ExactFilter final : public FieldFilter {
   std::string_view kind() const override { return "exact"; }
   std::string String() const override { return FieldPrefix(field_) + "=" + QuoteIfNeeded(value_); }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<ExactFilter>(field_, value_); }
-  bool MayMatchBlock(EvalSource& src) const override { return TokensMayBePresent(src, field_, tokens_); }
+  bool MayMatchBlock(EvalSource& src) const override {
+    return TokensMayBePresent(src, field_, tokens_) && ConstMayMatch(src, [this](std::string_view v) { return v == value_; });
+  }
   void Eval(EvalSource& src, Bitmap* bm) const override {
     if (!MayMatchBlock(src)) return ClearAll(bm);
     const std::string_view v = value_;

@@ -13,7 +13,10 @@ class ExactPrefixFilter final : public FieldFilter {
   std::string_view kind() const override { return "exact_prefix"; }
   std::string String() const override { return FieldPrefix(field_) + "=" + QuoteIfNeeded(prefix_) + "*"; }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<ExactPrefixFilter>(field_, prefix_); }
-  bool MayMatchBlock(EvalSource& src) const override { return TokensMayBePresent(src, field_, tokens_); }
+  bool MayMatchBlock(EvalSource& src) const override {
+    return TokensMayBePresent(src, field_, tokens_) &&
+           ConstMayMatch(src, [this](std::string_view v) { return v.substr(0, prefix_.size()) == prefix_; });
+  }
   void Eval(EvalSource& src, Bitmap* bm) const override {
     if (!MayMatchBlock(src)) return ClearAll(bm);
     const std::string_view p = prefix_;

@@ -72,6 +72,14 @@ class FieldFilter : public Filter {
   const std::string& field() const { return field_; }
 
  protected:
+  // For filters that test each value on its own: false when the block's metadata says every
+  // row holds one value (or lacks the field) and `pred` rejects it.
+  template <typename Pred>
+  bool ConstMayMatch(EvalSource& src, Pred&& pred) const {
+    std::string_view v;
+    return !src.KnownConst(field_, &v) || pred(v);
+  }
+
   std::string field_;
 };
 

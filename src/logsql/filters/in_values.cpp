@@ -32,7 +32,9 @@ class InFilter final : public FieldFilter {
     return std::make_unique<InFilter>(field_, values_);
   }
   bool MayMatchBlock(EvalSource& src) const override {
-    if (subquery_ || values_.size() > kMaxValuesForBlockPruning) return true;
+    if (subquery_) return true;
+    if (!ConstMayMatch(src, [this](std::string_view v) { return set_.count(v) > 0; })) return false;
+    if (values_.size() > kMaxValuesForBlockPruning) return true;
     for (const auto& toks : tokens_) {
       if (TokensMayBePresent(src, field_, toks)) return true;
     }

@@ -13,11 +13,13 @@ class PhraseFilter final : public FieldFilter {
   std::string_view kind() const override { return "phrase"; }
   std::string String() const override { return FieldPrefix(field_) + QuoteIfNeeded(phrase_); }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<PhraseFilter>(field_, phrase_); }
-  bool MayMatchBlock(EvalSource& src) const override { return TokensMayBePresent(src, field_, tokens_); }
+  bool Match(std::string_view s) const { return MatchPhrase(s, phrase_); }
+  bool MayMatchBlock(EvalSource& src) const override {
+    return TokensMayBePresent(src, field_, tokens_) && ConstMayMatch(src, [this](std::string_view v) { return Match(v); });
+  }
   void Eval(EvalSource& src, Bitmap* bm) const override {
     if (!MayMatchBlock(src)) return ClearAll(bm);
-    const std::string_view p = phrase_;
-    ApplyToValues(src.Get(field_), bm, [p](std::string_view s) { return MatchPhrase(s, p); });
+    ApplyToValues(src.Get(field_), bm, [this](std::string_view s) { return Match(s); });
   }
   void NarrowSearch(SearchNarrowing* n) const override {
     // A stream id is a single word: the phrase must be the whole value.

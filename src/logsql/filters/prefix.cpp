@@ -13,11 +13,13 @@ class PrefixFilter final : public FieldFilter {
   std::string_view kind() const override { return "prefix"; }
   std::string String() const override { return FieldPrefix(field_) + QuoteIfNeeded(prefix_) + "*"; }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<PrefixFilter>(field_, prefix_); }
-  bool MayMatchBlock(EvalSource& src) const override { return TokensMayBePresent(src, field_, tokens_); }
+  bool Match(std::string_view s) const { return MatchPrefix(s, prefix_); }
+  bool MayMatchBlock(EvalSource& src) const override {
+    return TokensMayBePresent(src, field_, tokens_) && ConstMayMatch(src, [this](std::string_view v) { return Match(v); });
+  }
   void Eval(EvalSource& src, Bitmap* bm) const override {
     if (!MayMatchBlock(src)) return ClearAll(bm);
-    const std::string_view p = prefix_;
-    ApplyToValues(src.Get(field_), bm, [p](std::string_view s) { return MatchPrefix(s, p); });
+    ApplyToValues(src.Get(field_), bm, [this](std::string_view s) { return Match(s); });
   }
 
  private:

@@ -23,8 +23,12 @@ class RangeFilter final : public FieldFilter {
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<RangeFilter>(field_, lo_, hi_, text_); }
   bool MayMatchBlock(EvalSource& src) const override {
     double lo, hi;
-    if (IsSpecialField(field_) || !src.NumericRange(field_, &lo, &hi)) return true;
-    return hi >= lo_ && lo <= hi_;
+    if (IsSpecialField(field_)) return true;
+    if (src.NumericRange(field_, &lo, &hi) && (hi < lo_ || lo > hi_)) return false;
+    return ConstMayMatch(src, [this](std::string_view s) {
+      double v;
+      return !s.empty() && ParseRangeNumber(s, &v) && v >= lo_ && v <= hi_;
+    });
   }
   void Eval(EvalSource& src, Bitmap* bm) const override {
     if (!MayMatchBlock(src)) return ClearAll(bm);

@@ -16,7 +16,15 @@ class RegexpFilter final : public FieldFilter {
   std::string_view kind() const override { return "regexp"; }
   std::string String() const override { return FieldPrefix(field_) + "~" + QuoteLogsql(pattern_); }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<RegexpFilter>(field_, pattern_, re_); }
+  bool Match(std::string_view s) const {
+    if (literal_) return s.find(pattern_) != std::string_view::npos;
+    return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re_);
+  }
+  bool MayMatchBlock(EvalSource& src) const override {
+    return ConstMayMatch(src, [this](std::string_view v) { return Match(v); });
+  }
   void Eval(EvalSource& src, Bitmap* bm) const override {
+    if (!MayMatchBlock(src)) return ClearAll(bm);
     if (literal_) {
       // A pattern without metacharacters is a substring search (`~"ampl"`): no regexp engine.
       const std::string_view lit = pattern_;
