@@ -1,4 +1,5 @@
-// `i(word)`, `i("a phrase")`, `i(pref*)`: word, phrase or prefix matching, ignoring case.
+// `i(word)`, `i("a phrase")`, `i(pref*)`: word, phrase or prefix matching, ignoring case
+// (ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic letters; see LowerInto).
 #include "filters.h"
 #include "filter_util.h"
 #include "vl/logsql/lexer.h"
@@ -46,7 +47,9 @@ std::unique_ptr<Filter> BuildCaseInsensitive(FilterCall& call, std::string* err)
   const FilterArg& a = call.args[0];
   if (a.value.empty() && !a.star) return MakeEmptyValueFilter(call.field);
   if (a.value.empty()) return call.field == "_msg" ? MakeMatchAllFilter() : MakeAnyValueFilter(call.field);
-  return std::make_unique<CaseInsensitiveFilter>(call.field, ToLowerAscii(a.value), a.star);
+  std::string lowered;
+  LowerInto(a.value, &lowered);
+  return std::make_unique<CaseInsensitiveFilter>(call.field, std::move(lowered), a.star);
 }
 
 }  // namespace vl::logsql::filters

@@ -1,27 +1,28 @@
 // `contains_all(a, "b c")`: every word or phrase occurs in the value (token boundaries as for
-// the phrase filter). Empty phrases are skipped, so `contains_all()` matches every row.
+// the phrase filter). Empty phrases are skipped, so `contains_all()` matches every row. The
+// list may come from a subquery: `contains_all(<query> | fields x)`.
 #include "filters.h"
-#include "filter_util.h"
-#include "vl/logsql/lexer.h"
+#include "list_filter.h"
 
 namespace vl::logsql::filters {
 namespace {
 
-class ContainsAllFilter final : public FieldFilter {
+class ContainsAllFilter final : public ListFilter {
  public:
-  ContainsAllFilter(std::string field, std::vector<std::string> phrases)
-      : FieldFilter(std::move(field)), phrases_(std::move(phrases)), tokens_(AllWordTokens(phrases_)) {}
+  template <typename Source>
+  ContainsAllFilter(std::string field, Source source) : ListFilter(std::move(field), std::move(source)) {
+    OnValues();
+  }
   std::string_view kind() const override { return "contains_all"; }
-  std::string String() const override { return FuncString(field_, "contains_all", phrases_); }
-  std::unique_ptr<Filter> Clone() const override { return std::make_unique<ContainsAllFilter>(field_, phrases_); }
-  bool MayMatchBlock(EvalSource& src) const override { return TokensMayBePresent(src, field_, tokens_); }
+  std::unique_ptr<Filter> Clone() const override { return CloneAs<ContainsAllFilter>(); }
+  bool MayMatchBlock(EvalSource& src) const override {
+    return !pending() && TokensMayBePresent(src, field_, tokens_);
+  }
   void Eval(EvalSource& src, Bitmap* bm) const override {
     if (!MayMatchBlock(src)) return ClearAll(bm);
-    bool any = false;
-    for (const auto& p : phrases_) any = any || !p.empty();
-    if (!any) return;
+    if (!any_phrase_) return;
     ApplyToValues(src.Get(field_), bm, [this](std::string_view s) {
-      for (const auto& p : phrases_) {
+      for (const auto& p : values_) {
         if (!p.empty() && !MatchPhrase(s, p)) return false;
       }
       return true;
@@ -29,14 +30,21 @@ class ContainsAllFilter final : public FieldFilter {
   }
 
  private:
-  std::vector<std::string> phrases_;
+  void OnValues() override {
+    tokens_ = AllWordTokens(values_);
+    any_phrase_ = false;
+    for (const auto& p : values_) any_phrase_ = any_phrase_ || !p.empty();
+  }
+
   std::vector<std::string> tokens_;
+  bool any_phrase_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<Filter> BuildContainsAll(FilterCall& call, std::string* err) {
   if (call.star_list) return MakeMatchAllFilter();
+  if (call.subquery) return std::make_unique<ContainsAllFilter>(call.field, std::move(call.subquery));
   std::vector<std::string> phrases;
   if (!PhraseArgs(call, &phrases, err)) return nullptr;
   return std::make_unique<ContainsAllFilter>(call.field, std::move(phrases));

@@ -96,14 +96,45 @@ std::vector<std::string> AllWordTokens(const std::vector<std::string>& values) {
   return out;
 }
 
+namespace {
+
+// Lowercase of a two-byte UTF-8 code point (U+0080..U+07FF) for the Latin-1, Latin Extended-A,
+// Greek and Cyrillic capitals; others map to themselves. Every result is two bytes as well.
+uint32_t LowerTwoByte(uint32_t c) {
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) ||
+      (c >= 0x410 && c <= 0x42F)) {
+    return c + 0x20;
+  }
+  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
+  if (c == 0x178) return 0xFF;
+  if (((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) && c % 2 == 0) return c + 1;
+  if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) && c % 2 == 1) return c + 1;
+  return c;
+}
+
+}  // namespace
+
 std::string_view LowerInto(std::string_view s, std::string* buf) {
   buf->resize(s.size());
-  // ASCII only, inline (std::tolower is a locale-aware call per byte): vectorizes.
   const char* in = s.data();
   char* out = buf->data();
-  for (size_t i = 0, n = s.size(); i < n; ++i) {
+  const size_t n = s.size();
+  for (size_t i = 0; i < n; ++i) {
     const char c = in[i];
-    out[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x80) {
+      // ASCII inline (std::tolower is a locale-aware call per byte).
+      out[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+      continue;
+    }
+    out[i] = c;
+    if ((u & 0xE0) == 0xC0 && i + 1 < n && (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80) {
+      const uint32_t cp = ((u & 0x1Fu) << 6) | (static_cast<unsigned char>(in[i + 1]) & 0x3Fu);
+      const uint32_t lower = LowerTwoByte(cp);
+      out[i] = static_cast<char>(0xC0 | (lower >> 6));
+      out[i + 1] = static_cast<char>(0x80 | (lower & 0x3F));
+      ++i;
+    }
   }
   return *buf;
 }

@@ -99,6 +99,8 @@ std::string FuncString(const std::string& field, std::string_view name, const st
 // The whole-word tokens of every value, for a filter that needs all of them present.
 std::vector<std::string> AllWordTokens(const std::vector<std::string>& values);
 
+// Lowercase copy of `s` in *buf: ASCII, and the two-byte UTF-8 capitals of Latin-1, Latin
+// Extended-A, Greek and Cyrillic. Other bytes are copied; the length never changes.
 std::string_view LowerInto(std::string_view s, std::string* buf);
 
 // For a filter on `_stream_id` that matches exactly these values: only their streams can

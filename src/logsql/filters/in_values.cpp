@@ -3,9 +3,7 @@
 #include <unordered_set>
 
 #include "filters.h"
-#include "filter_util.h"
-#include "vl/logsql/lexer.h"
-#include "vl/logsql/query.h"
+#include "list_filter.h"
 
 namespace vl::logsql::filters {
 namespace {
@@ -14,25 +12,16 @@ namespace {
 // it saves.
 constexpr size_t kMaxValuesForBlockPruning = 64;
 
-class InFilter final : public FieldFilter {
+class InFilter final : public ListFilter {
  public:
-  InFilter(std::string field, std::vector<std::string> values) : FieldFilter(std::move(field)) {
-    SetValues(std::move(values));
+  template <typename Source>
+  InFilter(std::string field, Source source) : ListFilter(std::move(field), std::move(source)) {
+    OnValues();
   }
-  InFilter(std::string field, std::unique_ptr<Query> subquery)
-      : FieldFilter(std::move(field)), subquery_(std::move(subquery)) {}
-
   std::string_view kind() const override { return "in"; }
-  std::string String() const override {
-    if (subquery_) return FieldPrefix(field_) + "in(" + subquery_->ToString() + ")";
-    return FuncString(field_, "in", values_);
-  }
-  std::unique_ptr<Filter> Clone() const override {
-    if (subquery_) return std::make_unique<InFilter>(field_, subquery_->Clone());
-    return std::make_unique<InFilter>(field_, values_);
-  }
+  std::unique_ptr<Filter> Clone() const override { return CloneAs<InFilter>(); }
   bool MayMatchBlock(EvalSource& src) const override {
-    if (subquery_) return true;
+    if (pending()) return false;
     if (!ConstMayMatch(src, [this](std::string_view v) { return set_.count(v) > 0; })) return false;
     if (values_.size() > kMaxValuesForBlockPruning) return true;
     for (const auto& toks : tokens_) {
@@ -41,25 +30,18 @@ class InFilter final : public FieldFilter {
     return false;
   }
   void Eval(EvalSource& src, Bitmap* bm) const override {
-    if (subquery_ || !MayMatchBlock(src)) return ClearAll(bm);  // an unresolved subquery fails closed
+    if (!MayMatchBlock(src)) return ClearAll(bm);
     RecentValues recent;
     ApplyToValues(src.Get(field_), bm, [&](std::string_view s) {
       return recent.Get(s, [&](std::string_view x) { return set_.count(x) > 0; });
     });
   }
   void NarrowSearch(SearchNarrowing* n) const override {
-    if (field_ == "_stream_id" && !subquery_) NarrowToStreamIds(values_, n);
-  }
-  const Query* pending_subquery() const override { return subquery_.get(); }
-  Query* mutable_pending_subquery() override { return subquery_.get(); }
-  void ResolveSubquery(std::vector<std::string> values) override {
-    subquery_.reset();
-    SetValues(std::move(values));
+    if (field_ == "_stream_id" && !pending()) NarrowToStreamIds(values_, n);
   }
 
  private:
-  void SetValues(std::vector<std::string> values) {
-    values_ = std::move(values);
+  void OnValues() override {
     set_.clear();
     tokens_.clear();
     for (const auto& v : values_) {
@@ -68,10 +50,8 @@ class InFilter final : public FieldFilter {
     }
   }
 
-  std::vector<std::string> values_;
   std::unordered_set<std::string_view> set_;  // views into values_
   std::vector<std::vector<std::string>> tokens_;
-  std::unique_ptr<Query> subquery_;
 };
 
 }  // namespace
