@@ -367,17 +367,6 @@ std::unique_ptr<Filter> Parser::ParseDayOrWeekRange(bool week) {
   return filters::MakeDayRangeFilter(left_incl ? lo : lo + 1, right_incl ? hi : hi - 1, offset, text);
 }
 
-std::string Parser::TokensText(size_t first, size_t end) const {
-  // From the tokens, not the source span: whitespace and comments between them (a `#` comment
-  // runs to the end of its line) become one space.
-  std::string out;
-  for (size_t k = first; k < end; ++k) {
-    if (k > first && t_[k].space_before) out.push_back(' ');
-    out.append(text_.substr(t_[k].pos, t_[k].end - t_[k].pos));
-  }
-  return out;
-}
-
 std::string Parser::RE2QuoteMeta(const std::string& s) {
   std::string out;
   for (char c : s) {

@@ -1,5 +1,6 @@
 // Internal: the LogsQL recursive-descent parser (filters NOT > AND > OR, pipes).
-// Split over parser.cpp (entry, pipes, rewrites) and parser_filters.cpp (time, stream, functions).
+// Split over parser.cpp (entry, pipes, rewrites) and parser_filters.cpp (time, stream, functions);
+// the token cursor it reads with is parser_cursor.h.
 #pragma once
 
 #include <algorithm>
@@ -12,12 +13,10 @@
 #include "vl/logsql/lexer.h"
 #include "vl/logsql/query.h"
 #include "filters/filters.h"
+#include "parser_cursor.h"
 
 namespace vl::logsql {
 namespace parser_internal {
-
-inline constexpr unsigned kStopColon = 1;  // `:` ends a compound (field-name position)
-inline constexpr unsigned kStopOps = 2;    // `=`, `!=`, `=~`, `!~` end a compound (stream filters)
 
 inline int64_t SatSub(int64_t a, int64_t b) {
   if (a == INT64_MIN || a == INT64_MAX) return a;
@@ -26,10 +25,9 @@ inline int64_t SatSub(int64_t a, int64_t b) {
   return a - b;
 }
 
-class Parser {
+class Parser : private Cursor {
  public:
-  Parser(std::string_view text, std::vector<Token> toks, int64_t now)
-      : text_(text), t_(std::move(toks)), now_(now) {}
+  Parser(std::string_view text, std::vector<Token> toks, int64_t now) : Cursor(text, std::move(toks)), now_(now) {}
 
   Result<std::unique_ptr<Query>> Run() {
     auto q = ParseQueryBody(QueryOptions{}, /*subquery=*/false);
@@ -38,72 +36,6 @@ class Parser {
   }
 
  private:
-  const Token& Cur() const { return t_[i_]; }
-  const Token& Peek(size_t k) const { return t_[std::min(i_ + k, t_.size() - 1)]; }
-  void Next() {
-    if (i_ + 1 < t_.size()) ++i_;
-  }
-  bool AtEnd() const { return Cur().kind == Token::Kind::kEnd; }
-  // Next token is directly attached (no whitespace) and not the end.
-  bool Glued() const { return !AtEnd() && !Cur().space_before; }
-
-  std::string Unexpected() const {
-    if (AtEnd()) return "unexpected end of query";
-    return "unexpected token \"" + std::string(text_.substr(Cur().pos, Cur().end - Cur().pos)) + "\"";
-  }
-  Status Fail(const std::string& what, const std::string& expected) {
-    if (err_.ok()) {
-      // The query is echoed for context, cut short: a 5 MB query must not make a 5 MB error.
-      constexpr size_t kEchoBytes = 1024;
-      std::string echo(text_.substr(0, kEchoBytes));
-      if (text_.size() > kEchoBytes) echo += "...";
-      err_ = Status::InvalidArgument("cannot parse query [" + echo + "]: " + what + " at position " +
-                                     std::to_string(Cur().pos + 1) + "; expected " + expected);
-    }
-    return err_;
-  }
-  std::nullptr_t FailNull(const std::string& what, const std::string& expected) {
-    Fail(what, expected);
-    return nullptr;
-  }
-
-  static bool IsStopPunct(const Token& t, unsigned flags) {
-    if (t.kind != Token::Kind::kPunct) return false;
-    const std::string& p = t.text;
-    if (p == "*" || p == "," || p == "(" || p == ")" || p == "[" || p == "]" || p == "|" || p == "{" || p == "}") {
-      return true;
-    }
-    if ((flags & kStopColon) && p == ":") return true;
-    if ((flags & kStopOps) && (p == "=" || p == "!=" || p == "=~" || p == "!~")) return true;
-    return false;
-  }
-
-  // Glues bare/punct tokens with no whitespace between them. Empty when the current token can't start one.
-  std::string ReadCompound(unsigned flags) {
-    std::string out;
-    if (AtEnd() || Cur().kind == Token::Kind::kQuoted || IsStopPunct(Cur(), flags)) return out;
-    out = Cur().text;
-    Next();
-    while (Glued() && Cur().kind != Token::Kind::kQuoted && !IsStopPunct(Cur(), flags)) {
-      out += Cur().text;
-      Next();
-    }
-    return out;
-  }
-
-  // A quoted string or a compound bare value. Sets *ok=false when neither is present.
-  std::string ReadValue(unsigned flags, bool* ok) {
-    *ok = true;
-    if (Cur().kind == Token::Kind::kQuoted) {
-      std::string v = Cur().text;
-      Next();
-      return v;
-    }
-    std::string v = ReadCompound(flags);
-    if (v.empty()) *ok = false;
-    return v;
-  }
-
   // `[options(...)] filter [| pipe ...]` up to the end, or for a subquery up to (not
   // including) its closing `)`. Subqueries inherit the options of the query around them.
   std::unique_ptr<Query> ParseQueryBody(const QueryOptions& inherited, bool subquery) {
@@ -393,27 +325,9 @@ class Parser {
   // Start and last nanosecond of a time value inside `_time:` filters.
   bool TimeValue(const std::string& s, int64_t* start, int64_t* end);
   std::unique_ptr<Filter> ParseTime();
-  // Source text of tokens [first, end) with single spaces where whitespace or comments were.
-  std::string TokensText(size_t first, size_t end) const;
   static std::string RE2QuoteMeta(const std::string& s);
 
   // ---- pipes ----
-
-  bool ReadUint(uint64_t* n) {
-    if (Cur().kind != Token::Kind::kBare) return false;
-    uint64_t v = 0;
-    bool digits = false;
-    for (char c : Cur().text) {
-      if (c == '_') continue;
-      if (c < '0' || c > '9') return false;
-      v = v * 10 + static_cast<uint64_t>(c - '0');
-      digits = true;
-    }
-    if (!digits) return false;
-    *n = v;
-    Next();
-    return true;
-  }
 
   bool ReadFieldName(std::string* name, unsigned flags = 0) {
     bool ok = true;
@@ -462,14 +376,10 @@ class Parser {
   std::unique_ptr<PipeSpec> ParseStats();
   void Rewrite(std::unique_ptr<Filter>* f, std::vector<std::unique_ptr<PipeSpec>>* pipes);
 
-  std::string_view text_;
-  std::vector<Token> t_;
-  size_t i_ = 0;
   int64_t now_;
   QueryOptions options_;  // of the (sub)query being parsed
   static constexpr int kMaxSubqueryDepth = 10;
   int subquery_depth_ = 0;
-  Status err_;
 };
 
 }  // namespace parser_internal
