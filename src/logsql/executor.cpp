@@ -161,9 +161,23 @@ ResultBlock BuildResult(BlockView& block, const Bitmap* bm, size_t selected, con
     }
     out.columns.push_back(sb.Build(name));
   };
+  // Numerically stored columns also carry their numbers (stats and sort then parse no text).
+  auto add_numbers = [&](ResultColumn* c) {
+    const double* nums = block.NumericColumn(c->name);
+    if (!nums) return;
+    std::vector<double> sel;
+    sel.reserve(selected);
+    for (size_t i = 0; i < n; ++i) {
+      if (!bm || (*bm)[i]) sel.push_back(nums[i]);
+    }
+    c->SetNumbers(std::move(sel));
+  };
   if (need.Wants("_msg")) add_col("_msg");
   for (const auto& name : block.column_names()) {
     if (name != "_msg" && need.Wants(name)) add_col(name);
+  }
+  for (auto& c : out.columns) {
+    if (c.type() == ResultColumn::Type::kStrings && c.name != "_msg") add_numbers(&c);
   }
   return out;
 }

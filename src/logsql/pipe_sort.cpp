@@ -113,6 +113,14 @@ class SortProcessor : public Processor {
       key->empty = false;
       return;
     }
+    if (const double* nums = c.numbers()) {
+      if (nums[r] == nums[r]) {  // a stored number: no text to copy or parse
+        key->num = nums[r];
+        key->is_num = true;
+        key->empty = false;
+        return;
+      }
+    }
     key->s = c.at(r);
     key->empty = key->s.empty();
     key->is_num = ParseNumber(key->s, &key->num);

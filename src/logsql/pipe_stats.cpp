@@ -224,8 +224,20 @@ struct StatsState::Impl {
           break;
         }
         case Kind::kSum:
+          for (const auto* c : cols) {
+            if (const double* nums = c->numbers()) {
+              for (size_t r = begin; r < end; ++r) {
+                if (nums[r] == nums[r]) {  // not NaN: the row has a value
+                  st.sum += nums[r];
+                  st.has_num = true;
+                  ++st.count;
+                }
+              }
+            }
+          }
           for (size_t r = begin; r < end; ++r) {
             for (const auto* c : cols) {
+              if (c->numbers()) continue;
               double v;
               if (ParseNum(c->at(r), &v)) {
                 st.sum += v;
@@ -239,10 +251,12 @@ struct StatsState::Impl {
         case Kind::kMax:
           for (size_t r = begin; r < end; ++r) {
             for (const auto* c : cols) {
+              const double* nums = c->numbers();
+              if (nums && nums[r] != nums[r]) continue;  // NaN: the row lacks the field
               const std::string_view v = c->at(r);
               if (v.empty()) continue;
               double vn = 0;
-              const bool is_num = ParseNum(v, &vn);
+              const bool is_num = nums ? (vn = nums[r], true) : ParseNum(v, &vn);
               if (Better(kinds[fi] == Kind::kMin, v, is_num, vn, st)) {
                 st.str = v;
                 st.num = vn;

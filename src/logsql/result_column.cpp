@@ -98,6 +98,7 @@ ResultColumn ResultColumn::Select(const std::vector<uint8_t>& bm, size_t selecte
       break;
     case Type::kTimestamps: c.ts_ = SelectValues(ts_, bm, selected); break;
   }
+  if (!nums_.empty()) c.nums_ = SelectValues(nums_, bm, selected);
   return c;
 }
 
@@ -118,6 +119,7 @@ ResultColumn ResultColumn::Slice(size_t begin, size_t end) const {
       break;
     case Type::kTimestamps: c.ts_ = SliceValues(ts_, begin, end); break;
   }
+  if (!nums_.empty()) c.nums_ = SliceValues(nums_, begin, end);
   return c;
 }
 
@@ -126,6 +128,7 @@ ResultColumn ResultColumn::Reversed() const {
   std::reverse(c.codes_.begin(), c.codes_.end());
   std::reverse(c.views_.begin(), c.views_.end());
   std::reverse(c.ts_.begin(), c.ts_.end());
+  std::reverse(c.nums_.begin(), c.nums_.end());
   return c;
 }
 

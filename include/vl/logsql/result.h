@@ -51,6 +51,11 @@ class ResultColumn {
   const std::vector<std::string>& dict() const { return *dict_; }                    // kDict
   const std::vector<uint32_t>& codes() const { return codes_; }                      // kDict
   const std::vector<int64_t>& timestamps() const { return ts_; }                     // kTimestamps
+  // Each row's value as a number when storage kept the column numerically (integers, fixed
+  // decimals): as std::from_chars reads the text, NaN where the row lacks the field; nullptr
+  // otherwise. The text stays what at() returns.
+  const double* numbers() const { return nums_.empty() ? nullptr : nums_.data(); }
+  void SetNumbers(std::vector<double> nums) { nums_ = std::move(nums); }
 
   // Rows whose bit is set (`selected` of them).
   ResultColumn Select(const std::vector<uint8_t>& bm, size_t selected) const;
@@ -69,6 +74,7 @@ class ResultColumn {
   std::vector<std::string_view> views_;
   std::vector<std::shared_ptr<const void>> keep_;  // buffers views_ point into
   std::vector<int64_t> ts_;
+  std::vector<double> nums_;  // empty, or one per row
   mutable std::shared_ptr<std::vector<std::string>> ts_text_;  // at() of timestamps
 };
 
