@@ -96,12 +96,8 @@ std::unique_ptr<PipeSpec> Parser::ParsePipe() {
 std::unique_ptr<PipeSpec> Parser::ParseStats() {
   auto p = std::make_unique<PipeSpec>();
   p->kind = PipeKind::kStats;
-  if (Cur().IsKeyword("by")) {
-    Next();
-    if (!ReadFieldList(&p->by, true, kStopColon)) return nullptr;
-  } else if (Cur().IsPunct("(")) {
-    if (!ReadFieldList(&p->by, true, kStopColon)) return nullptr;
-  }
+  if (Cur().IsKeyword("by")) Next();
+  if (Cur().IsPunct("(") && !ParseStatsBy(p.get())) return nullptr;
   while (true) {
     StatsFunc fn;
     fn.func = Cur().kind == Token::Kind::kBare ? ToLowerAscii(Cur().text) : "";
@@ -154,6 +150,35 @@ std::unique_ptr<PipeSpec> Parser::ParseStats() {
     break;
   }
   return p;
+}
+
+bool Parser::ParseStatsBy(PipeSpec* p) {
+  Next();  // (
+  while (!Cur().IsPunct(")")) {
+    std::string name;
+    if (!ReadFieldName(&name, kStopColon)) return Fail(Unexpected(), "field name").ok();
+    StatsBucket bucket;
+    if (Cur().IsPunct(":")) {
+      // `field:step [offset d]`; `ip:/24`.
+      Next();
+      std::string step = ReadCompound(0);
+      if (step.empty()) return Fail(Unexpected(), "bucket step").ok();
+      std::string offset;
+      if (Cur().IsKeyword("offset")) {
+        Next();
+        offset = ReadCompound(0);
+        if (offset.empty()) return Fail(Unexpected(), "bucket offset").ok();
+      }
+      std::string err;
+      if (!StatsBucket::Parse(name, step, offset, &bucket, &err)) return Fail(err, "valid bucket").ok();
+    }
+    p->by.push_back(std::move(name));
+    p->by_buckets.push_back(std::move(bucket));
+    if (Cur().IsPunct(",")) Next();
+    else if (!Cur().IsPunct(")")) return Fail(Unexpected(), "',' or ')'").ok();
+  }
+  Next();  // )
+  return true;
 }
 
 void Parser::Rewrite(std::unique_ptr<Filter>* f, std::vector<std::unique_ptr<PipeSpec>>* pipes) {

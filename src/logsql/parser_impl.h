@@ -340,7 +340,7 @@ class Parser : private Cursor {
     return ok;
   }
 
-  // `(a, b)` or `a, b` field lists. With kStopColon an unquoted `:` ends a name (a bucket).
+  // `(a, b)` or `a, b` field lists.
   bool ReadFieldList(std::vector<std::string>* out, bool parens, unsigned flags = 0) {
     if (parens) {
       if (!Cur().IsPunct("(")) return Fail(Unexpected(), "'('").ok();
@@ -353,11 +353,6 @@ class Parser : private Cursor {
     while (true) {
       std::string name;
       if (!ReadFieldName(&name, flags)) return Fail(Unexpected(), "field name").ok();
-      if ((flags & kStopColon) && Cur().IsPunct(":")) {
-        // `by (_time:1h)`, `by (bytes:10KB)`, `by (ip:/24)`: answered wrongly (one group) would
-        // be worse than refused.
-        return Fail("grouping by buckets (`" + name + ":...`) is not supported yet", "field name").ok();
-      }
       out->push_back(name);
       if (Cur().IsPunct(",")) {
         Next();
@@ -374,6 +369,8 @@ class Parser : private Cursor {
 
   std::unique_ptr<PipeSpec> ParsePipe();
   std::unique_ptr<PipeSpec> ParseStats();
+  // `(field, _time:1h offset 30m, ip:/24, ...)` of a stats pipe.
+  bool ParseStatsBy(PipeSpec* p);
   void Rewrite(std::unique_ptr<Filter>* f, std::vector<std::unique_ptr<PipeSpec>>* pipes);
 
   int64_t now_;

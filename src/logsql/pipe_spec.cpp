@@ -47,7 +47,15 @@ std::string PipeSpec::ToString() const {
     case PipeKind::kStats: {
       static const char* kNames[] = {"stats ", "stats_remote ", "stats_local ", "stats_proxy "};
       std::string out = kNames[static_cast<int>(stats_mode)];
-      if (!by.empty()) out += "by (" + FieldList(by) + ") ";
+      if (!by.empty()) {
+        out += "by (";
+        for (size_t i = 0; i < by.size(); ++i) {
+          if (i) out += ", ";
+          out += FieldName(by[i]);
+          if (i < by_buckets.size() && by_buckets[i].kind != StatsBucket::Kind::kNone) out += ":" + by_buckets[i].text;
+        }
+        out += ") ";
+      }
       for (size_t i = 0; i < funcs.size(); ++i) {
         if (i) out += ", ";
         out += funcs[i].DefaultName() + " as " + QuoteIfNeeded(funcs[i].result_name);
@@ -69,6 +77,7 @@ std::unique_ptr<PipeSpec> PipeSpec::Clone() const {
   p->sort_offset = sort_offset;
   p->sort_limit = sort_limit;
   p->by = by;
+  p->by_buckets = by_buckets;
   p->funcs = funcs;
   if (filter) p->filter = filter->Clone();
   return p;

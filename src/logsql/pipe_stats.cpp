@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "vl/common/time_util.h"
 #include "vl/common/varint.h"
 #include "vl/logsql/pipe.h"
 #include "vl/logsql/uniq_set.h"
@@ -143,15 +144,36 @@ struct StatsState::Impl {
   struct GroupKey {
     std::string key;
     std::vector<std::string_view> by_vals;
+    std::vector<std::string> bucket_text;  // per by-field: the last bucketed value
+    std::vector<int64_t> bucket_ts;        // per by-field: the time bucket bucket_text shows
   };
 
-  // The group of row `r`, keyed by its by-field values (absent columns count as empty).
-  Group& GroupOfRow(const std::vector<const ResultColumn*>& by_cols, size_t r, GroupKey* gk) {
+  // The group of row `r`, keyed by its by-field values (absent columns count as empty), each in
+  // its bucket when `bucket` (states imported from elsewhere are bucketed already).
+  Group& GroupOfRow(const std::vector<const ResultColumn*>& by_cols, size_t r, GroupKey* gk, bool bucket = true) {
     gk->key.clear();
     gk->by_vals.resize(by_cols.size());
+    gk->bucket_text.resize(by_cols.size());
+    gk->bucket_ts.resize(by_cols.size(), INT64_MIN);
     for (size_t i = 0; i < by_cols.size(); ++i) {
-      gk->by_vals[i] = by_cols[i] ? by_cols[i]->at(r) : std::string_view();
-      AppendKeyPart(gk->by_vals[i], &gk->key);
+      const ResultColumn* c = by_cols[i];
+      std::string_view v = c ? c->at(r) : std::string_view();
+      const StatsBucket* b = bucket && i < spec.by_buckets.size() ? &spec.by_buckets[i] : nullptr;
+      if (c && b && b->kind == StatsBucket::Kind::kTime && c->type() == ResultColumn::Type::kTimestamps) {
+        // Rows of a block come in time order: format a bucket once per run of rows in it.
+        const int64_t start = b->TimeBucket(c->timestamps()[r]);
+        if (start != gk->bucket_ts[i] || gk->bucket_text[i].empty()) {
+          gk->bucket_ts[i] = start;
+          gk->bucket_text[i].clear();
+          AppendRFC3339Nano(start, &gk->bucket_text[i]);
+        }
+        v = gk->bucket_text[i];
+      } else if (c && b && b->kind != StatsBucket::Kind::kNone) {
+        v = b->Apply(v, &gk->bucket_text[i]);
+        gk->bucket_ts[i] = INT64_MIN;
+      }
+      gk->by_vals[i] = v;
+      AppendKeyPart(v, &gk->key);
     }
     return GetGroup(gk->key, gk->by_vals);
   }
@@ -364,7 +386,7 @@ bool StatsState::ImportStates(const ResultBlock& b) {
   for (const auto& f : spec.funcs) fn_cols.push_back(b.Find(f.result_name));
   StatsState::Impl::GroupKey gk;
   for (size_t r = 0; r < b.rows; ++r) {
-    Group& g = impl_->GroupOfRow(by_cols, r, &gk);
+    Group& g = impl_->GroupOfRow(by_cols, r, &gk, /*bucket=*/false);
     for (size_t fi = 0; fi < spec.funcs.size(); ++fi) {
       if (fn_cols[fi] == nullptr) return false;
       FuncState st;

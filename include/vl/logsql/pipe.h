@@ -9,6 +9,7 @@
 
 #include "vl/logsql/filter.h"
 #include "vl/logsql/result.h"
+#include "vl/logsql/stats_bucket.h"
 
 namespace vl::logsql {
 
@@ -41,6 +42,7 @@ struct PipeSpec {
   uint64_t sort_offset = 0;
   uint64_t sort_limit = 0;            // 0 = unlimited
   std::vector<std::string> by;        // stats
+  std::vector<StatsBucket> by_buckets;  // one per `by` entry; kind kNone = the plain value
   std::vector<StatsFunc> funcs;
   std::unique_ptr<Filter> filter;     // filter
 
