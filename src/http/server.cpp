@@ -283,9 +283,15 @@ class ServerImpl : public Server {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) break;
       ++active_;
-      std::thread([this, s = std::move(socket)]() mutable {
+      std::thread([this, sp = std::make_unique<tcp::socket>(std::move(socket))]() mutable {
         SetThreadName("vl-http");
-        ServeConnection(std::move(s));
+        ServeConnection(*sp);
+        // The socket is destroyed while the server, whose io_context its destructor uses, still
+        // exists: Stop() returns (and the destructor runs) only once active_ reaches zero.
+        sp.reset();
+        std::lock_guard<std::mutex> done(mu_);
+        --active_;
+        cv_.notify_all();
       }).detach();
     }
   }
@@ -326,7 +332,8 @@ class ServerImpl : public Server {
     }
   }
 
-  void ServeConnection(tcp::socket socket) {
+  // Serves requests until the connection ends; the caller then destroys the socket.
+  void ServeConnection(tcp::socket& socket) {
     Connection conn(&socket);
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -364,8 +371,6 @@ class ServerImpl : public Server {
     socket.shutdown(tcp::socket::shutdown_send, ec);
     std::lock_guard<std::mutex> lock(mu_);
     all_.erase(&conn);
-    --active_;
-    cv_.notify_all();
   }
 
   // Returns whether the connection may serve another request.
