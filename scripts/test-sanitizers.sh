@@ -3,7 +3,8 @@
 #   AddressSanitizer + UndefinedBehaviorSanitizer: unit tests, LogsQL golden files, storage crash,
 #     corruption and recovery tests;
 #   ThreadSanitizer: the unit tests, which hold the WAL group commit, worker pool, parallel search
-#     and cluster client (Inserter, RemoteBackend, HTTP server) tests.
+#     and cluster client (Inserter, RemoteBackend, HTTP server) tests, and the LogsQL golden files,
+#     whose cluster backend runs parallel queries through in-process nodes and their HTTP servers.
 # Only test targets are built (no server binary, no benchmarks), at -O1 to keep builds short.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,5 +33,5 @@ cmake --build "$ASAN_DIR" -j "$(nproc)" --target "${UNIT_TARGETS[@]}" golden_run
 
 TSAN_DIR=${TSAN_BUILD_DIR:-build-tsan}
 configure "$TSAN_DIR" "thread"
-cmake --build "$TSAN_DIR" -j "$(nproc)" --target "${UNIT_TARGETS[@]}"
-(cd "$TSAN_DIR" && ctest --output-on-failure --no-tests=error -j "$(nproc)" --timeout 900 -R '^unit_')
+cmake --build "$TSAN_DIR" -j "$(nproc)" --target "${UNIT_TARGETS[@]}" golden_runner
+(cd "$TSAN_DIR" && ctest --output-on-failure --no-tests=error -j "$(nproc)" --timeout 900 -R '^(unit_|logsql_golden_)')
