@@ -1,4 +1,5 @@
 // `stats` pipe: per-group mergeable state for count, count_uniq, sum, avg, min, max.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -55,12 +56,21 @@ std::string FormatNum(double v) {
   return std::string(buf, p);
 }
 
-// Better = smaller for min, larger for max: numeric when both numeric, else string compare.
+// RFC3339 timestamps compare as instants, not as text: "...:00.5Z" is after "...:00Z".
+bool AsTimestamp(std::string_view s, int64_t* ns) {
+  return s.size() >= 20 && s[4] == '-' && s[10] == 'T' && ParseRFC3339(s, ns);
+}
+
+// Better = smaller for min, larger for max: numeric when both numeric, as instants when both
+// are timestamps, else string compare.
 bool Better(bool is_min, std::string_view v, bool v_num, double vn, const FuncState& st) {
   if (!st.has_value) return true;
   int c;
+  int64_t a, b;
   if (v_num && st.value_is_num) {
     c = vn < st.num ? -1 : (vn > st.num ? 1 : 0);
+  } else if (!v_num && !st.value_is_num && AsTimestamp(v, &a) && AsTimestamp(st.str, &b)) {
+    c = a < b ? -1 : (a > b ? 1 : 0);
   } else {
     c = v.compare(st.str);
   }
@@ -271,8 +281,24 @@ struct StatsState::Impl {
           break;
         case Kind::kMin:
         case Kind::kMax:
+          for (const auto* c : cols) {
+            // Timestamps: the extreme instant of the rows, formatted once.
+            if (c->type() != ResultColumn::Type::kTimestamps || begin == end) continue;
+            const auto& ts = c->timestamps();
+            int64_t best = ts[begin];
+            for (size_t r = begin + 1; r < end; ++r) best = kinds[fi] == Kind::kMin ? std::min(best, ts[r]) : std::max(best, ts[r]);
+            std::string text;
+            AppendRFC3339Nano(best, &text);
+            if (Better(kinds[fi] == Kind::kMin, text, false, 0, st)) {
+              st.str = std::move(text);
+              st.num = 0;
+              st.value_is_num = false;
+              st.has_value = true;
+            }
+          }
           for (size_t r = begin; r < end; ++r) {
             for (const auto* c : cols) {
+              if (c->type() == ResultColumn::Type::kTimestamps) continue;
               const double* nums = c->numbers();
               if (nums && nums[r] != nums[r]) continue;  // NaN: the row lacks the field
               const std::string_view v = c->at(r);
