@@ -3,6 +3,7 @@
 
 #include "filters.h"
 #include "filter_util.h"
+#include "regexp_literals.h"
 #include "vl/logsql/lexer.h"
 
 namespace vl::logsql::filters {
@@ -12,16 +13,24 @@ class RegexpFilter final : public FieldFilter {
  public:
   RegexpFilter(std::string field, std::string pattern, std::shared_ptr<const re2::RE2> re)
       : FieldFilter(std::move(field)), pattern_(std::move(pattern)), re_(std::move(re)),
-        literal_(pattern_.find_first_of("\\.^$|?*+()[]{}") == std::string::npos) {}
+        literal_(pattern_.find_first_of("\\.^$|?*+()[]{}") == std::string::npos) {
+    const std::vector<std::string> runs = RequiredLiterals(pattern_);
+    for (const auto& r : runs) {
+      if (r.size() > longest_.size()) longest_ = r;
+    }
+    words_ = RequiredWords(runs);
+  }
   std::string_view kind() const override { return "regexp"; }
   std::string String() const override { return FieldPrefix(field_) + "~" + QuoteLogsql(pattern_); }
   std::unique_ptr<Filter> Clone() const override { return std::make_unique<RegexpFilter>(field_, pattern_, re_); }
   bool Match(std::string_view s) const {
     if (literal_) return s.find(pattern_) != std::string_view::npos;
+    // A literal every match contains is looked for first: most values fail there, cheaply.
+    if (!longest_.empty() && s.find(longest_) == std::string_view::npos) return false;
     return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re_);
   }
   bool MayMatchBlock(EvalSource& src) const override {
-    return ConstMayMatch(src, [this](std::string_view v) { return Match(v); });
+    return TokensMayBePresent(src, field_, words_) && ConstMayMatch(src, [this](std::string_view v) { return Match(v); });
   }
   void Eval(EvalSource& src, Bitmap* bm) const override {
     if (!MayMatchBlock(src)) return ClearAll(bm);
@@ -31,10 +40,9 @@ class RegexpFilter final : public FieldFilter {
       ApplyToValues(src.Get(field_), bm, [lit](std::string_view s) { return s.find(lit) != std::string_view::npos; });
       return;
     }
-    const RE2& re = *re_;
     RecentValues recent;
     ApplyToValues(src.Get(field_), bm, [&](std::string_view s) {
-      return recent.Get(s, [&](std::string_view x) { return RE2::PartialMatch(re2::StringPiece(x.data(), x.size()), re); });
+      return recent.Get(s, [this](std::string_view x) { return Match(x); });
     });
   }
 
@@ -42,6 +50,8 @@ class RegexpFilter final : public FieldFilter {
   std::string pattern_;
   std::shared_ptr<const re2::RE2> re_;
   bool literal_;  // no metacharacters: the pattern matches itself only
+  std::string longest_;                // the longest literal run every match contains
+  std::vector<std::string> words_;     // whole words every match contains (bloom filters)
 };
 
 }  // namespace
