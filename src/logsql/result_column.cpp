@@ -1,6 +1,7 @@
 #include "vl/logsql/result.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "vl/common/time_util.h"
 
@@ -81,46 +82,29 @@ std::vector<T> SliceValues(const std::vector<T>& in, size_t begin, size_t end) {
 
 }  // namespace
 
-ResultColumn ResultColumn::Select(const std::vector<uint8_t>& bm, size_t selected) const {
+template <typename Take>
+ResultColumn ResultColumn::Derive(size_t rows, Take&& take) const {
   ResultColumn c;
   c.name = name;
   c.type_ = type_;
-  c.rows_ = selected;
-  switch (type_) {
-    case Type::kConst: c.const_ = const_; break;
-    case Type::kDict:
-      c.dict_ = dict_;
-      c.codes_ = SelectValues(codes_, bm, selected);
-      break;
-    case Type::kStrings:
-      c.views_ = SelectValues(views_, bm, selected);
-      c.keep_ = keep_;
-      break;
-    case Type::kTimestamps: c.ts_ = SelectValues(ts_, bm, selected); break;
-  }
-  if (!nums_.empty()) c.nums_ = SelectValues(nums_, bm, selected);
+  c.rows_ = rows;
+  c.const_ = const_;
+  c.dict_ = dict_;
+  c.keep_ = keep_;
+  // Only the per-row arrays of the column's type (and its numbers) are non-empty.
+  c.codes_ = take(codes_);
+  c.views_ = take(views_);
+  c.ts_ = take(ts_);
+  c.nums_ = take(nums_);
   return c;
 }
 
+ResultColumn ResultColumn::Select(const std::vector<uint8_t>& bm, size_t selected) const {
+  return Derive(selected, [&](const auto& v) { return v.empty() ? std::decay_t<decltype(v)>() : SelectValues(v, bm, selected); });
+}
+
 ResultColumn ResultColumn::Slice(size_t begin, size_t end) const {
-  ResultColumn c;
-  c.name = name;
-  c.type_ = type_;
-  c.rows_ = end - begin;
-  switch (type_) {
-    case Type::kConst: c.const_ = const_; break;
-    case Type::kDict:
-      c.dict_ = dict_;
-      c.codes_ = SliceValues(codes_, begin, end);
-      break;
-    case Type::kStrings:
-      c.views_ = SliceValues(views_, begin, end);
-      c.keep_ = keep_;
-      break;
-    case Type::kTimestamps: c.ts_ = SliceValues(ts_, begin, end); break;
-  }
-  if (!nums_.empty()) c.nums_ = SliceValues(nums_, begin, end);
-  return c;
+  return Derive(end - begin, [&](const auto& v) { return v.empty() ? std::decay_t<decltype(v)>() : SliceValues(v, begin, end); });
 }
 
 ResultColumn ResultColumn::Reversed() const {

@@ -65,6 +65,9 @@ class ResultColumn {
 
  private:
   std::string_view TimestampText(size_t i) const;
+  // A column of the same type over `rows` rows; `take` maps each per-row array.
+  template <typename Take>
+  ResultColumn Derive(size_t rows, Take&& take) const;
 
   Type type_ = Type::kConst;
   size_t rows_ = 0;
