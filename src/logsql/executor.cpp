@@ -19,6 +19,9 @@ namespace {
 struct NeededColumns {
   bool all = true;
   std::vector<std::string> patterns;
+  // Some pipe (stats, sort) reads values as numbers: numerically stored columns then also carry
+  // their numbers, which costs a second decode of the column, so only then.
+  bool numbers = false;
   bool Wants(const std::string& name) const {
     if (all) return true;
     for (const auto& p : patterns) {
@@ -47,6 +50,7 @@ std::unique_ptr<Query> PlanQuery(const Query& query) {
 
 NeededColumns ComputeNeeded(const Query& q) {
   NeededColumns n;
+  for (const auto& p : q.pipes()) n.numbers |= p->kind == PipeKind::kStats || p->kind == PipeKind::kSort;
   std::vector<std::string> extra;
   for (const auto& p : q.pipes()) {
     switch (p->kind) {
@@ -177,7 +181,7 @@ ResultBlock BuildResult(BlockView& block, const Bitmap* bm, size_t selected, con
     if (name != "_msg" && need.Wants(name)) add_col(name);
   }
   for (auto& c : out.columns) {
-    if (c.type() == ResultColumn::Type::kStrings && c.name != "_msg") add_numbers(&c);
+    if (need.numbers && c.type() == ResultColumn::Type::kStrings && c.name != "_msg") add_numbers(&c);
   }
   return out;
 }
