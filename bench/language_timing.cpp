@@ -114,7 +114,7 @@ class CountingSink : public vl::logsql::ResultSink {
 std::vector<std::string> FilterKinds(const vl::logsql::Query& q) {
   std::vector<const vl::logsql::Filter*> todo = {&q.filter()};
   for (const auto& p : q.pipes()) {
-    if (p->filter) todo.push_back(p->filter.get());
+    if (const auto* f = p->filter()) todo.push_back(f);
   }
   std::vector<std::string> kinds;
   while (!todo.empty()) {

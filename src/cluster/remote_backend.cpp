@@ -158,8 +158,7 @@ Status RemoteBackend::Execute(const select::QueryContext& ctx, const logsql::Que
     spdlog::warn("partial response: storage node {} failed during the query: {}", options_.nodes[i],
                  results[i].message());
   }
-  runner.Flush();
-  return Status::OK();
+  return runner.Flush();
 }
 
 }  // namespace vl::cluster

@@ -8,28 +8,13 @@
 #include "vl/common/time_util.h"
 #include "vl/logsql/filter_eval.h"
 #include "block_source.h"
+#include "pipes/pipes.h"
 #include "time_top_n.h"
 #include "vl/common/metrics.h"
 
 namespace vl::logsql {
 
 namespace {
-
-// Which columns the pipe chain can observe.
-struct NeededColumns {
-  bool all = true;
-  std::vector<std::string> patterns;
-  // Some pipe (stats, sort) reads values as numbers: numerically stored columns then also carry
-  // their numbers, which costs a second decode of the column, so only then.
-  bool numbers = false;
-  bool Wants(const std::string& name) const {
-    if (all) return true;
-    for (const auto& p : patterns) {
-      if (FieldMatches(p, name)) return true;
-    }
-    return false;
-  }
-};
 
 // The pipes as executed: `sort ... | fields ... | limit N` gives the sort a limit of N too
 // (fields changes no row count), so it keeps a top-N instead of every row. The printed query
@@ -38,49 +23,22 @@ std::unique_ptr<Query> PlanQuery(const Query& query) {
   auto planned = query.Clone();
   auto& pipes = planned->mutable_pipes();
   for (size_t i = 0; i < pipes.size(); ++i) {
-    if (pipes[i]->kind != PipeKind::kSort) continue;
+    SortPipe* sort = PipeAs<SortPipe>(*pipes[i]);
+    if (!sort) continue;
     size_t j = i + 1;
-    while (j < pipes.size() && pipes[j]->kind == PipeKind::kFields) ++j;
-    if (j == i + 1 || j == pipes.size() || pipes[j]->kind != PipeKind::kLimit) continue;
-    PipeSpec& sort = *pipes[i];
-    if (sort.sort_limit == 0 || pipes[j]->n < sort.sort_limit) sort.sort_limit = pipes[j]->n;
+    while (j < pipes.size() && PipeAs<FieldsPipe>(*pipes[j])) ++j;
+    const LimitPipe* limit = j < pipes.size() ? PipeAs<LimitPipe>(*pipes[j]) : nullptr;
+    if (j == i + 1 || !limit) continue;
+    if (sort->limit == 0 || limit->n() < sort->limit) sort->limit = limit->n();
   }
   return planned;
 }
 
-NeededColumns ComputeNeeded(const Query& q) {
-  NeededColumns n;
-  for (const auto& p : q.pipes()) n.numbers |= p->kind == PipeKind::kStats || p->kind == PipeKind::kSort;
-  std::vector<std::string> extra;
-  for (const auto& p : q.pipes()) {
-    switch (p->kind) {
-      case PipeKind::kLimit:
-      case PipeKind::kOffset:
-        break;
-      case PipeKind::kFilter:
-        p->filter->AppendFields(&extra);
-        break;
-      case PipeKind::kSort:
-        // Sort passes columns through: it needs its keys, and whatever comes after needs.
-        for (const auto& k : p->sort_by) extra.push_back(k.name);
-        break;
-      case PipeKind::kFields:
-        n.all = false;
-        n.patterns = p->fields;
-        n.patterns.insert(n.patterns.end(), extra.begin(), extra.end());
-        return n;
-      case PipeKind::kStats:
-        for (const auto& f : p->funcs) {
-          if (f.func != "count" && f.fields.empty()) return n;  // needs all fields
-          if (f.func == "count_uniq" && f.fields.empty()) return n;
-        }
-        n.all = false;
-        n.patterns = p->by;
-        for (const auto& f : p->funcs) n.patterns.insert(n.patterns.end(), f.fields.begin(), f.fields.end());
-        n.patterns.insert(n.patterns.end(), extra.begin(), extra.end());
-        return n;
-    }
-  }
+// Which columns the pipe chain can observe: back to front, each pipe says what it reads.
+NeededFields ComputeNeeded(const Query& q) {
+  NeededFields n;
+  const auto& pipes = q.pipes();
+  for (size_t i = pipes.size(); i-- > 0;) pipes[i]->UpdateNeeded(&n);
   return n;
 }
 
@@ -117,7 +75,7 @@ bool BuildDictColumn(const std::string& name, const ColumnValues& vals, const Bi
 }
 
 // The selected rows of the block (`bm` nullptr: all of them) as typed columns.
-ResultBlock BuildResult(BlockView& block, const Bitmap* bm, size_t selected, const NeededColumns& need) {
+ResultBlock BuildResult(BlockView& block, const Bitmap* bm, size_t selected, const NeededFields& need) {
   ResultBlock out;
   out.rows = selected;
   const size_t n = block.rows_count();
@@ -202,18 +160,22 @@ struct BlockCounters {
 // end. Nothing is serialized per block.
 class WorkerStats {
  public:
-  explicit WorkerStats(const PipeSpec& spec) : spec_(spec) {}
-  void Update(const ResultBlock& b) {
+  WorkerStats(const StatsPipe& spec, QueryMemory* memory) : spec_(spec), memory_(memory) {}
+  // False once the states are over the query's memory budget.
+  bool Update(const ResultBlock& b) {
     std::unique_ptr<StatsState> st = Take();
     st->Update(b);
-    Give(std::move(st));
+    const size_t bytes = st->MemoryBytes();
+    Give(std::move(st), bytes);
+    std::lock_guard<std::mutex> lock(mu_);
+    return memory_->Update(spec_.String(), &held_, total_bytes_);
   }
   // The merged result (or partial states for a cluster router) for the rest of the chain.
   ResultBlock Finish() {
     StatsState merged(spec_);
     for (auto& st : pool_) merged.Merge(std::move(*st));
     pool_.clear();
-    return spec_.stats_mode == StatsMode::kRemote ? merged.ExportStates() : merged.Result();
+    return spec_.mode == StatsMode::kRemote ? merged.ExportStates() : merged.Result();
   }
 
  private:
@@ -222,39 +184,47 @@ class WorkerStats {
     if (pool_.empty()) return std::make_unique<StatsState>(spec_);
     auto st = std::move(pool_.back());
     pool_.pop_back();
+    total_bytes_ -= st->MemoryBytes();
     return st;
   }
-  void Give(std::unique_ptr<StatsState> st) {
+  void Give(std::unique_ptr<StatsState> st, size_t bytes) {
     std::lock_guard<std::mutex> lock(mu_);
+    total_bytes_ += bytes;
     pool_.push_back(std::move(st));
   }
 
-  const PipeSpec& spec_;
+  const StatsPipe& spec_;
+  QueryMemory* memory_;
   std::mutex mu_;
   std::vector<std::unique_ptr<StatsState>> pool_;  // one per worker that has been busy
+  size_t total_bytes_ = 0;  // of the states in the pool
+  size_t held_ = 0;         // as last told to memory_
 };
 
 // Filters each block, materializes the selected rows as typed columns and feeds the pipes.
 Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query& query,
                     ResultSink& sink, const std::atomic<bool>* cancelled, TimeTopN* topn,
                     BlockCounters* counters) {
+  QueryMemory memory;
   // Leading `fields`/`filter` pipes and then a `stats` pipe run in the worker that read the
   // block; the rest of the chain runs behind one lock.
   const auto& pipes = query.pipes();
   size_t in_worker = 0;
-  while (in_worker < pipes.size() && IsRowWise(*pipes[in_worker])) ++in_worker;
+  while (in_worker < pipes.size() && pipes[in_worker]->IsRowWise()) ++in_worker;
   std::unique_ptr<WorkerStats> stats;
-  if (in_worker < pipes.size() && pipes[in_worker]->kind == PipeKind::kStats &&
-      (pipes[in_worker]->stats_mode == StatsMode::kNormal || pipes[in_worker]->stats_mode == StatsMode::kRemote)) {
-    stats = std::make_unique<WorkerStats>(*pipes[in_worker]);
+  const StatsPipe* lead_stats = in_worker < pipes.size() ? PipeAs<StatsPipe>(*pipes[in_worker]) : nullptr;
+  if (lead_stats && (lead_stats->mode == StatsMode::kNormal || lead_stats->mode == StatsMode::kRemote)) {
+    stats = std::make_unique<WorkerStats>(*lead_stats, &memory);
   }
   // The rest of the chain, built back to front.
   std::vector<std::unique_ptr<Processor>> chain;
   chain.push_back(MakeSinkProcessor(&sink));
-  for (size_t i = pipes.size(); i-- > in_worker + (stats ? 1 : 0);) chain.push_back(MakeProcessor(*pipes[i], chain.back().get()));
+  for (size_t i = pipes.size(); i-- > in_worker + (stats ? 1 : 0);) {
+    chain.push_back(pipes[i]->MakeProcessor(chain.back().get(), &memory));
+  }
   Processor* head = chain.back().get();
 
-  const NeededColumns need = ComputeNeeded(query);
+  const NeededFields need = ComputeNeeded(query);
   std::mutex mu;
   std::atomic<bool> stop{false};
   const Filter& filter = query.filter();
@@ -286,11 +256,12 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
       }
       if (selected == 0) return true;
       ResultBlock rb = BuildResult(block, whole ? nullptr : &bm, selected, need);
-      for (size_t i = 0; i < in_worker && rb.rows > 0; ++i) rb = ApplyRowWise(*pipes[i], std::move(rb));
+      for (size_t i = 0; i < in_worker && rb.rows > 0; ++i) rb = pipes[i]->Apply(std::move(rb));
       if (rb.rows == 0) return true;
       if (stats) {
-        stats->Update(rb);
-        return true;
+        if (stats->Update(rb)) return true;
+        stop.store(true);
+        return false;
       }
       std::lock_guard<std::mutex> lock(mu);
       if (stop.load()) return false;
@@ -303,6 +274,7 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
     st = data.Search(spec, visit, /*parallel=*/true);
   }
   if (cancelled && cancelled->load()) return Status::Cancelled("query cancelled");
+  VL_RETURN_IF_ERROR(memory.status());
   if (!st.ok() && !(stop.load() && st.code() == Status::Code::kCancelled)) return st;
   std::lock_guard<std::mutex> lock(mu);
   if (stats) {
@@ -310,7 +282,7 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
     if (out.rows > 0) head->Push(std::move(out));
   }
   head->Flush();
-  return Status::OK();
+  return memory.status();
 }
 
 }  // namespace
@@ -373,7 +345,7 @@ Status ResolveSubqueries(Query& query, const SubqueryRunner& run) {
     Query& sub = *f.mutable_pending_subquery();
     // Its own subqueries first.
     VL_RETURN_IF_ERROR(ResolveSubqueries(sub, run));
-    const std::string field = sub.pipes().back()->fields[0];
+    const std::string field = PipeAs<FieldsPipe>(*sub.pipes().back())->fields()[0];
     ValuesSink values(field);
     VL_RETURN_IF_ERROR(run(sub, values));
     f.ResolveSubquery(values.Take());
@@ -381,9 +353,9 @@ Status ResolveSubqueries(Query& query, const SubqueryRunner& run) {
   });
 }
 
-PipeRunner::PipeRunner(const std::vector<std::unique_ptr<PipeSpec>>& pipes, ResultSink& sink) {
+PipeRunner::PipeRunner(const std::vector<std::unique_ptr<Pipe>>& pipes, ResultSink& sink) {
   chain_.push_back(MakeSinkProcessor(&sink));
-  for (size_t i = pipes.size(); i-- > 0;) chain_.push_back(MakeProcessor(*pipes[i], chain_.back().get()));
+  for (size_t i = pipes.size(); i-- > 0;) chain_.push_back(pipes[i]->MakeProcessor(chain_.back().get(), &memory_));
 }
 
 PipeRunner::~PipeRunner() = default;
@@ -395,9 +367,11 @@ bool PipeRunner::Push(ResultBlock&& block) {
   return !done_;
 }
 
-void PipeRunner::Flush() {
+Status PipeRunner::Flush() {
   std::lock_guard<std::mutex> lock(mu_);
+  VL_RETURN_IF_ERROR(memory_.status());
   chain_.back()->Flush();
+  return memory_.status();
 }
 
 namespace {

@@ -17,11 +17,11 @@ namespace parser_internal {
 inline constexpr unsigned kStopColon = 1;  // `:` ends a compound (field-name position)
 inline constexpr unsigned kStopOps = 2;    // `=`, `!=`, `=~`, `!~` end a compound (stream filters)
 
+// Public: the pipe and stats-function parsers (pipes/*.cpp, stats/*.cpp) read through it too.
 class Cursor {
  public:
   Cursor(std::string_view text, std::vector<Token> toks) : text_(text), t_(std::move(toks)) {}
 
- protected:
   const Token& Cur() const { return t_[i_]; }
   const Token& Peek(size_t k) const { return t_[std::min(i_ + k, t_.size() - 1)]; }
   void Next() {
@@ -116,6 +116,10 @@ class Cursor {
     return out;
   }
 
+  // Position of the current token in the tokens (for TokensText).
+  size_t index() const { return i_; }
+
+ protected:
   std::string_view text_;
   std::vector<Token> t_;
   size_t i_ = 0;

@@ -1,5 +1,6 @@
 // Parser pieces for `_time:` filters, `{...}` stream filters and filter functions (i, exact, re, in).
 #include "parser_impl.h"
+#include "pipes/pipes.h"
 
 namespace vl::logsql {
 namespace parser_internal {
@@ -78,9 +79,8 @@ std::unique_ptr<Query> Parser::ParseSubquery() {
   if (!q) return nullptr;
   if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')' after the subquery");
   const auto& pipes = q->pipes();
-  const PipeSpec* last = pipes.empty() ? nullptr : pipes.back().get();
-  if (!last || last->kind != PipeKind::kFields || last->fields.size() != 1 ||
-      last->fields[0].find('*') != std::string::npos) {
+  const FieldsPipe* last = pipes.empty() ? nullptr : PipeAs<FieldsPipe>(*pipes.back());
+  if (!last || last->fields().size() != 1 || last->fields()[0].find('*') != std::string::npos) {
     return FailNull("the subquery must end with `| fields <one field>`", "a subquery returning one field");
   }
   Next();  // )

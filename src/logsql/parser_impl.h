@@ -25,7 +25,7 @@ inline int64_t SatSub(int64_t a, int64_t b) {
   return a - b;
 }
 
-class Parser : private Cursor {
+class Parser : public Cursor {
  public:
   Parser(std::string_view text, std::vector<Token> toks, int64_t now) : Cursor(text, std::move(toks)), now_(now) {}
 
@@ -35,7 +35,9 @@ class Parser : private Cursor {
     return q;
   }
 
- private:
+  // Everything below is used by the parser's own files and by the pipe and stats-function
+  // parsers in pipes/ and stats/.
+
   // `[options(...)] filter [| pipe ...]` up to the end, or for a subquery up to (not
   // including) its closing `)`. Subqueries inherit the options of the query around them.
   std::unique_ptr<Query> ParseQueryBody(const QueryOptions& inherited, bool subquery) {
@@ -52,7 +54,7 @@ class Parser : private Cursor {
     options_ = options;  // for subqueries nested in this one
     auto f = ParseOr("_msg");
     if (!f) return nullptr;
-    std::vector<std::unique_ptr<PipeSpec>> pipes;
+    std::vector<std::unique_ptr<Pipe>> pipes;
     while (!AtEnd() && !(subquery && Cur().IsPunct(")"))) {
       if (!Cur().IsPunct("|")) return FailNull(Unexpected(), subquery ? "'|' or ')'" : "'|' or end of query");
       Next();
@@ -367,11 +369,12 @@ class Parser : private Cursor {
     return true;
   }
 
-  std::unique_ptr<PipeSpec> ParsePipe();
-  std::unique_ptr<PipeSpec> ParseStats();
-  // `(field, _time:1h offset 30m, ip:/24, ...)` of a stats pipe.
-  bool ParseStatsBy(PipeSpec* p);
-  void Rewrite(std::unique_ptr<Filter>* f, std::vector<std::unique_ptr<PipeSpec>>* pipes);
+  std::unique_ptr<Pipe> ParsePipe();
+  void Rewrite(std::unique_ptr<Filter>* f, std::vector<std::unique_ptr<Pipe>>* pipes);
+
+  int64_t now() const { return now_; }
+
+ private:
 
   int64_t now_;
   QueryOptions options_;  // of the (sub)query being parsed

@@ -1,10 +1,12 @@
 #include "vl/logsql/query.h"
 
+#include "pipes/pipes.h"
+
 namespace vl::logsql {
 
 Query::Query() : filter_(MakeMatchAllFilter()) {}
 Query::~Query() = default;
-Query::Query(std::unique_ptr<Filter> filter, std::vector<std::unique_ptr<PipeSpec>> pipes, QueryOptions options)
+Query::Query(std::unique_ptr<Filter> filter, std::vector<std::unique_ptr<Pipe>> pipes, QueryOptions options)
     : filter_(std::move(filter)), pipes_(std::move(pipes)), options_(options) {}
 
 std::string Query::ToString() const {
@@ -19,7 +21,7 @@ std::string Query::ToString() const {
     out += ") ";
   }
   out += filter_->String();
-  for (const auto& p : pipes_) out += " | " + p->ToString();
+  for (const auto& p : pipes_) out += " | " + p->String();
   return out;
 }
 
@@ -42,7 +44,7 @@ Status VisitPending(Filter& root, const std::function<Status(Filter& f)>& fn) {
 Status ForEachPendingSubquery(Query& query, const std::function<Status(Filter& f)>& fn) {
   VL_RETURN_IF_ERROR(VisitPending(query.mutable_filter(), fn));
   for (const auto& p : query.pipes()) {
-    if (p->filter) VL_RETURN_IF_ERROR(VisitPending(*p->filter, fn));
+    if (Filter* f = p->mutable_filter()) VL_RETURN_IF_ERROR(VisitPending(*f, fn));
   }
   return Status::OK();
 }
@@ -50,7 +52,7 @@ Status ForEachPendingSubquery(Query& query, const std::function<Status(Filter& f
 bool HasPendingSubqueries(const Query& query) {
   std::vector<const Filter*> todo = {&query.filter()};
   for (const auto& p : query.pipes()) {
-    if (p->filter) todo.push_back(p->filter.get());
+    if (const Filter* f = p->filter()) todo.push_back(f);
   }
   while (!todo.empty()) {
     const Filter* f = todo.back();
@@ -73,43 +75,33 @@ void Query::AddTimeRange(int64_t start_ns, int64_t end_ns) {
 }
 
 void Query::AppendLimit(uint64_t n) {
-  if (!pipes_.empty() && pipes_.back()->kind == PipeKind::kSort) {
-    PipeSpec& s = *pipes_.back();
-    if (s.sort_limit == 0 || n < s.sort_limit) s.sort_limit = n;
+  if (SortPipe* s = pipes_.empty() ? nullptr : PipeAs<SortPipe>(*pipes_.back())) {
+    if (s->limit == 0 || n < s->limit) s->limit = n;
     return;
   }
-  auto p = std::make_unique<PipeSpec>();
-  p->kind = PipeKind::kLimit;
-  p->n = n;
-  pipes_.push_back(std::move(p));
+  pipes_.push_back(std::make_unique<LimitPipe>(n));
 }
 
 bool Query::CanReturnLastNRows() const {
   for (const auto& p : pipes_) {
-    switch (p->kind) {
-      case PipeKind::kFilter:
-        break;
-      case PipeKind::kFields: {
-        bool keeps = false;
-        for (const auto& f : p->fields) keeps |= FieldMatches(f, "_time");
-        if (!keeps) return false;
-        break;
-      }
-      default:
-        return false;
-    }
+    if (PipeAs<FilterPipe>(*p)) continue;
+    const FieldsPipe* fields = PipeAs<FieldsPipe>(*p);
+    if (!fields) return false;
+    bool keeps = false;
+    for (const auto& f : fields->fields()) keeps |= FieldMatches(f, "_time");
+    if (!keeps) return false;
   }
   return true;
 }
 
 std::unique_ptr<Query> Query::Clone() const {
-  std::vector<std::unique_ptr<PipeSpec>> pipes;
+  std::vector<std::unique_ptr<Pipe>> pipes;
   for (const auto& p : pipes_) pipes.push_back(p->Clone());
   return std::make_unique<Query>(filter_->Clone(), std::move(pipes), options_);
 }
 
 std::unique_ptr<Query> Query::CloneWithoutPipes() const {
-  return std::make_unique<Query>(filter_->Clone(), std::vector<std::unique_ptr<PipeSpec>>{}, options_);
+  return std::make_unique<Query>(filter_->Clone(), std::vector<std::unique_ptr<Pipe>>{}, options_);
 }
 
 }  // namespace vl::logsql

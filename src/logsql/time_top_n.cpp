@@ -2,16 +2,16 @@
 
 #include <algorithm>
 
+#include "pipes/pipes.h"
+
 namespace vl::logsql {
 
 std::unique_ptr<TimeTopN> TimeTopN::ForQuery(const Query& query) {
   if (query.pipes().empty()) return nullptr;
-  const PipeSpec& p = *query.pipes()[0];
-  if (p.kind != PipeKind::kSort || p.sort_limit == 0 || p.sort_by.size() != 1 ||
-      p.sort_by[0].name != "_time")
-    return nullptr;
-  const bool desc = p.sort_by[0].desc != p.sort_desc;
-  return std::unique_ptr<TimeTopN>(new TimeTopN(desc, p.sort_offset + p.sort_limit));
+  const SortPipe* p = PipeAs<SortPipe>(*query.pipes()[0]);
+  if (!p || p->limit == 0 || p->by.size() != 1 || p->by[0].name != "_time") return nullptr;
+  const bool desc = p->by[0].desc != p->desc;
+  return std::unique_ptr<TimeTopN>(new TimeTopN(desc, p->offset + p->limit));
 }
 
 void TimeTopN::Prime(const Searchable& data, const SearchSpec& spec, const Query& query) {

@@ -34,14 +34,16 @@ Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query,
 // (calls are serialized); it returns false once no more input is wanted.
 class PipeRunner {
  public:
-  PipeRunner(const std::vector<std::unique_ptr<PipeSpec>>& pipes, ResultSink& sink);
+  PipeRunner(const std::vector<std::unique_ptr<Pipe>>& pipes, ResultSink& sink);
   ~PipeRunner();
   bool Push(ResultBlock&& block);
-  // End of input; call once after all Push calls returned.
-  void Flush();
+  // End of input; call once after all Push calls returned. Not OK when a pipe failed (over the
+  // query's memory budget).
+  Status Flush();
 
  private:
   std::mutex mu_;
+  QueryMemory memory_;
   bool done_ = false;
   std::vector<std::unique_ptr<Processor>> chain_;
 };

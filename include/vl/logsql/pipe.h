@@ -1,56 +1,49 @@
-// LogsQL pipes: the parsed form (PipeSpec) and the block processors that run them.
+// LogsQL pipes: each pipe kind is one class (src/logsql/pipes/, one file each) behind a registry
+// of names the parser looks up. A pipe knows its canonical text, which fields it reads, how it
+// splits between storage nodes and a router, and builds the processor that runs it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "vl/common/status.h"
 #include "vl/logsql/filter.h"
 #include "vl/logsql/result.h"
-#include "vl/logsql/stats_bucket.h"
 
 namespace vl::logsql {
 
-enum class PipeKind { kLimit, kOffset, kFields, kSort, kStats, kFilter };
+// The fields a stage of the chain can observe, computed back to front: every pipe turns what
+// its downstream needs into what it needs from upstream. Patterns ending in `*` are prefixes.
+class NeededFields {
+ public:
+  // Everything (the state at the end of a chain: the client sees all fields).
+  NeededFields() = default;
 
-struct SortField {
-  std::string name;
-  bool desc = false;
+  bool all() const { return all_; }
+  bool Wants(std::string_view name) const;
+  // Only these (plus nothing else): `fields a, b*`, `stats by (a) count(b)`.
+  void SetOnly(std::vector<std::string> patterns);
+  // Also this one (a pattern or exact name): a pipe reads it.
+  void Add(std::string_view pattern);
+  // No longer this exact name: a pipe writes it without reading it.
+  void Remove(std::string_view name);
+  void SetAll() { *this = NeededFields(); }
+
+  // Some stage reads values as numbers: numerically stored columns then also carry them.
+  bool numbers = false;
+
+ private:
+  bool all_ = true;
+  std::vector<std::string> patterns_;  // when !all_: the wanted ones
+  std::vector<std::string> except_;    // when all_: the unwanted ones
 };
 
-struct StatsFunc {
-  std::string func;                 // count, count_uniq, sum, avg, min, max
-  std::vector<std::string> fields;  // empty = all fields (`*`)
-  std::string result_name;
-  std::string DefaultName() const;  // canonical text, e.g. `count(*)`
-};
-
-// How a `stats` pipe runs. Cluster queries split one stats pipe in two: storage nodes compute
-// partial per-group states (kRemote, text `stats_remote`, the only internal form that crosses the
-// wire), the router merges them (kLocal). A mid-level router imports and re-exports (kProxy).
-enum class StatsMode { kNormal, kRemote, kLocal, kProxy };
-
-struct PipeSpec {
-  PipeKind kind = PipeKind::kLimit;
-  StatsMode stats_mode = StatsMode::kNormal;
-  uint64_t n = 0;                     // limit / offset
-  std::vector<std::string> fields;    // fields; `foo*` entries are prefixes
-  std::vector<SortField> sort_by;     // sort
-  bool sort_desc = false;
-  uint64_t sort_offset = 0;
-  uint64_t sort_limit = 0;            // 0 = unlimited
-  std::vector<std::string> by;        // stats
-  std::vector<StatsBucket> by_buckets;  // one per `by` entry; kind kNone = the plain value
-  std::vector<StatsFunc> funcs;
-  std::unique_ptr<Filter> filter;     // filter
-
-  std::string ToString() const;
-  std::unique_ptr<PipeSpec> Clone() const;
-};
-
-// One stage of the pipe chain. Calls are serialized by the executor.
+// One stage of a running pipe chain. Calls are serialized by the executor.
 class Processor {
  public:
   virtual ~Processor() = default;
@@ -60,39 +53,81 @@ class Processor {
   virtual bool Flush() = 0;
 };
 
-// Builds the processor for `spec` feeding `next` (which must outlive it).
-std::unique_ptr<Processor> MakeProcessor(const PipeSpec& spec, Processor* next);
-// Terminal stage writing into `sink`.
-std::unique_ptr<Processor> MakeSinkProcessor(ResultSink* sink);
+// Memory held by the stateful pipes of one query (stats, sort, uniq, top, ...), charged against
+// one budget: the query fails with an error naming the pipe that went over, and nothing else
+// (the node, other queries) is affected. The default budget is set from `-memory.allowedBytes`
+// / `-memory.allowedPercent`.
+class QueryMemory {
+ public:
+  QueryMemory() : limit_(DefaultLimit()) {}
+  explicit QueryMemory(size_t limit) : limit_(limit) {}
 
-// `fields` and `filter` transform each block on its own, so they may run in any thread.
-bool IsRowWise(const PipeSpec& spec);
-ResultBlock ApplyRowWise(const PipeSpec& spec, ResultBlock&& block);
+  // `pipe` now holds `bytes` where it held `*held` before (updated). False once the query's total
+  // is over the budget; status() then says so.
+  bool Update(std::string_view pipe, size_t* held, size_t bytes);
+  Status status() const;
+  size_t limit() const { return limit_; }
+
+  static void SetDefaultLimit(size_t bytes);
+  static size_t DefaultLimit();
+
+ private:
+  const size_t limit_;
+  std::atomic<size_t> used_{0};
+  mutable std::mutex mu_;
+  Status status_;
+};
+
+class Pipe;
+
+// How a pipe runs in a cluster when every pipe before it ran on the storage nodes.
+struct PipeSplit {
+  std::unique_ptr<Pipe> remote;  // nullptr = nothing pushed down
+  std::unique_ptr<Pipe> local;   // nullptr = fully remote
+  // True when later pipes can no longer run remotely (their input depends on the merge).
+  bool stops_pushdown = false;
+};
+
+class Pipe {
+ public:
+  virtual ~Pipe() = default;
+
+  // Canonical text; parsing it yields the same pipe.
+  virtual std::string String() const = 0;
+  virtual std::unique_ptr<Pipe> Clone() const = 0;
+  // Turns the fields the stages after this one need into those this one needs from upstream.
+  virtual void UpdateNeeded(NeededFields* needed) const = 0;
+
+  // Row-wise pipes transform each block on its own, with no state, so they may run in the search
+  // workers; Apply does it. Others run through MakeProcessor.
+  virtual bool IsRowWise() const { return false; }
+  virtual ResultBlock Apply(ResultBlock&& block) const { return std::move(block); }
+  // The stage running this pipe, feeding `next`; `memory` is the query's budget for state. All
+  // three (and the pipe) must outlive the processor.
+  virtual std::unique_ptr<Processor> MakeProcessor(Processor* next, QueryMemory* memory) const;
+
+  // Default: the router runs it over the merged rows; nothing after it runs on the nodes.
+  virtual PipeSplit Split() const;
+
+  // The filter this pipe holds (`filter`, `if (...)` conditions), for subquery resolution.
+  virtual Filter* mutable_filter() { return nullptr; }
+  const Filter* filter() const { return const_cast<Pipe*>(this)->mutable_filter(); }
+
+ protected:
+  Pipe() = default;
+  Pipe(const Pipe&) = default;
+};
 
 // Rows of `block` whose bit is set, all columns.
 ResultBlock SelectRows(const ResultBlock& block, const std::vector<uint8_t>& bm);
 // True when `name` matches a `fields` entry (exact, or prefix for entries ending in `*`).
-bool FieldMatches(const std::string& pattern, const std::string& name);
+bool FieldMatches(std::string_view pattern, std::string_view name);
+// `name` quoted when needed, with a trailing `*` of a prefix pattern left bare.
+std::string FieldPatternString(const std::string& pattern);
+// Comma-separated FieldPatternString of each.
+std::string FieldListString(const std::vector<std::string>& patterns);
 
-// Mergeable partial state of a `stats` pipe (partial states from several workers or cluster
-// nodes can be merged before producing the result).
-class StatsState {
- public:
-  explicit StatsState(const PipeSpec& spec);
-  ~StatsState();
-  StatsState(StatsState&&) noexcept;
-  void Update(const ResultBlock& block);
-  void Merge(StatsState&& other);
-  // By-fields then results; one row even without input when there are no by-fields.
-  ResultBlock Result() const;
-  // Like Result(), but each function column holds the binary partial state (see ImportStates).
-  ResultBlock ExportStates() const;
-  // Merges rows produced by ExportStates() of the same pipe; InvalidArgument on a bad state.
-  bool ImportStates(const ResultBlock& block);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
+// Terminal stage writing into `sink`.
+std::unique_ptr<Processor> MakeSinkProcessor(ResultSink* sink);
 
 }  // namespace vl::logsql

@@ -24,7 +24,7 @@ class Query {
  public:
   Query();
   ~Query();
-  Query(std::unique_ptr<Filter> filter, std::vector<std::unique_ptr<PipeSpec>> pipes,
+  Query(std::unique_ptr<Filter> filter, std::vector<std::unique_ptr<Pipe>> pipes,
         QueryOptions options = {});
 
   // Canonical text; ParseQuery(ToString()) yields the same query.
@@ -40,15 +40,15 @@ class Query {
   const Filter& filter() const { return *filter_; }
   Filter& mutable_filter() { return *filter_; }
   const QueryOptions& options() const { return options_; }
-  const std::vector<std::unique_ptr<PipeSpec>>& pipes() const { return pipes_; }
-  std::vector<std::unique_ptr<PipeSpec>>& mutable_pipes() { return pipes_; }
+  const std::vector<std::unique_ptr<Pipe>>& pipes() const { return pipes_; }
+  std::vector<std::unique_ptr<Pipe>>& mutable_pipes() { return pipes_; }
   std::unique_ptr<Query> Clone() const;
   // The same filter with no pipes (for listing endpoints).
   std::unique_ptr<Query> CloneWithoutPipes() const;
 
  private:
   std::unique_ptr<Filter> filter_;
-  std::vector<std::unique_ptr<PipeSpec>> pipes_;
+  std::vector<std::unique_ptr<Pipe>> pipes_;
   QueryOptions options_;
 };
 

@@ -1,5 +1,5 @@
-// Splitting a query between storage nodes and the cluster router, generically per pipe kind:
-// every pipe says what part of it can run next to the data and what the router finishes.
+// Splitting a query between storage nodes and the cluster router: every pipe says (Pipe::Split)
+// what part of it can run next to the data and what the router finishes.
 #pragma once
 
 #include <memory>
@@ -14,18 +14,8 @@ struct SplitQuery {
   // Filter plus the pushed-down pipes; its ToString() is what storage nodes receive.
   std::unique_ptr<Query> remote;
   // Run by the router over the merged stream of all nodes' result blocks.
-  std::vector<std::unique_ptr<PipeSpec>> local;
+  std::vector<std::unique_ptr<Pipe>> local;
 };
-
-// What one pipe contributes while everything before it ran remotely.
-struct PipeSplit {
-  std::unique_ptr<PipeSpec> remote;  // nullptr = nothing pushed down
-  std::unique_ptr<PipeSpec> local;   // nullptr = fully remote
-  // True when later pipes can no longer run remotely (their input depends on the merge).
-  bool stops_pushdown = false;
-};
-
-PipeSplit SplitPipe(const PipeSpec& pipe);
 
 // Walks pipes left to right: pipes go remote until the first pipe that needs the merged stream.
 SplitQuery Split(const Query& query);

@@ -4,6 +4,7 @@
 
 #include "vl/logsql/executor.h"
 #include "vl/logsql/split.h"
+#include "../../../src/logsql/pipes/pipes.h"
 
 namespace vl::cluster {
 namespace {
@@ -125,7 +126,7 @@ TEST(Split, StatsRemoteRoundTripsAndMerges) {
   ASSERT_TRUE(reparsed.ok()) << reparsed.status().message();
   EXPECT_EQ((*reparsed)->ToString(), remote_text);
 
-  const logsql::PipeSpec& remote_stats = *(*reparsed)->pipes().back();
+  const auto& remote_stats = dynamic_cast<const logsql::StatsPipe&>(*(*reparsed)->pipes().back());
   auto node_states = [&](std::vector<std::string> vs) {
     logsql::StatsState st(remote_stats);
     logsql::ResultBlock in;
@@ -149,7 +150,7 @@ TEST(Split, StatsRemoteRoundTripsAndMerges) {
   logsql::PipeRunner runner(split.local, sink);
   runner.Push(node_states({"1", "2", "3"}));
   runner.Push(node_states({"3", "9"}));
-  runner.Flush();
+  ASSERT_TRUE(runner.Flush().ok());
   ASSERT_EQ(sink.blocks.size(), 1u);
   const auto& r = sink.blocks[0];
   EXPECT_EQ(r.Find("c")->at(0), "5");
@@ -165,7 +166,7 @@ TEST(Split, SortLimitAndOffset) {
   // The parser folds `| limit 1` into the sort; nodes return the top offset+limit rows.
   EXPECT_EQ(split.remote->ToString(), "error | fields a, b | sort by (a desc) limit 3");
   ASSERT_EQ(split.local.size(), 1u);
-  EXPECT_EQ(split.local[0]->ToString(), "sort by (a desc) offset 2 limit 1");
+  EXPECT_EQ(split.local[0]->String(), "sort by (a desc) offset 2 limit 1");
   auto o = logsql::ParseQuery("* | offset 3 | fields a", 0);
   ASSERT_TRUE(o.ok());
   split = logsql::Split(**o);

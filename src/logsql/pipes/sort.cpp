@@ -1,4 +1,5 @@
-// `sort` pipe: natural ordering; with a limit keeps a bounded top-k.
+// `sort [by] (a, b desc) [desc] [offset N] [limit N]` (`order`): natural ordering; with a limit
+// it keeps a bounded top-k.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -6,7 +7,8 @@
 #include <unordered_map>
 
 #include "vl/common/time_util.h"
-#include "vl/logsql/pipe.h"
+#include "../parser_impl.h"
+#include "pipes.h"
 
 namespace vl::logsql {
 
@@ -62,15 +64,16 @@ struct Row {
 // block whenever they are trimmed, so a top-k holds about k rows whatever the input size.
 class SortProcessor : public Processor {
  public:
-  SortProcessor(const PipeSpec& spec, Processor* next) : spec_(spec), next_(next) {
-    if (spec_.sort_limit > 0) k_ = spec_.sort_offset + spec_.sort_limit;
+  SortProcessor(const SortPipe& spec, Processor* next, QueryMemory* memory)
+      : spec_(spec), next_(next), memory_(memory) {
+    if (spec_.limit > 0) k_ = spec_.offset + spec_.limit;
   }
 
   bool Push(ResultBlock&& b) override {
     if (b.rows == 0) return true;
     const uint32_t block_id = static_cast<uint32_t>(blocks_.size());
     std::vector<const ResultColumn*> key_cols;
-    for (const auto& f : spec_.sort_by) key_cols.push_back(b.Find(f.name));
+    for (const auto& f : spec_.by) key_cols.push_back(b.Find(f.name));
     for (size_t r = 0; r < b.rows; ++r) {
       Row row;
       row.seq = seq_++;
@@ -82,9 +85,10 @@ class SortProcessor : public Processor {
       }
       rows_.push_back(std::move(row));
     }
+    block_bytes_ += b.rows * (b.columns.size() + 1) * 24;
     AddBlock(std::move(b));
     if (k_ > 0 && rows_.size() > 2 * k_ + 1024) Trim();
-    return true;
+    return memory_->Update(spec_.String(), &held_, block_bytes_ + rows_.size() * (sizeof(Row) + spec_.by.size() * sizeof(SortKey)));
   }
 
   bool Flush() override {
@@ -93,9 +97,9 @@ class SortProcessor : public Processor {
     } else {
       std::stable_sort(rows_.begin(), rows_.end(), Less());
     }
-    size_t start = std::min<size_t>(spec_.sort_offset, rows_.size());
+    size_t start = std::min<size_t>(spec_.offset, rows_.size());
     size_t end = rows_.size();
-    if (spec_.sort_limit > 0) end = std::min<size_t>(end, start + spec_.sort_limit);
+    if (spec_.limit > 0) end = std::min<size_t>(end, start + spec_.limit);
     constexpr size_t kBlockRows = 1024;
     for (size_t i = start; i < end; i += kBlockRows) {
       if (!next_->Push(Gather(i, std::min(end, i + kBlockRows)))) break;
@@ -159,10 +163,10 @@ class SortProcessor : public Processor {
   }
 
   bool RowLess(const Row& a, const Row& b) const {
-    for (size_t k = 0; k < spec_.sort_by.size(); ++k) {
+    for (size_t k = 0; k < spec_.by.size(); ++k) {
       int c = CompareKeys(a.keys[k], b.keys[k]);
       if (c == 0) continue;
-      bool desc = spec_.sort_by[k].desc != spec_.sort_desc;
+      bool desc = spec_.by[k].desc != spec_.desc;
       return desc ? c > 0 : c < 0;
     }
     return a.seq < b.seq;
@@ -182,6 +186,7 @@ class SortProcessor : public Processor {
       rows_[r].block = 0;
       rows_[r].row = static_cast<uint32_t>(r);
     }
+    block_bytes_ = compact.rows * (compact.columns.size() + 1) * 24;
     AddBlock(std::move(compact));
   }
 
@@ -193,8 +198,11 @@ class SortProcessor : public Processor {
     return names_.size() - 1;
   }
 
-  const PipeSpec& spec_;
+  const SortPipe& spec_;
   Processor* next_;
+  QueryMemory* memory_;
+  size_t held_ = 0;
+  size_t block_bytes_ = 0;  // roughly, what the kept blocks hold
   size_t k_ = 0;
   uint64_t seq_ = 0;
   std::vector<std::string> names_;
@@ -205,8 +213,84 @@ class SortProcessor : public Processor {
 
 }  // namespace
 
-std::unique_ptr<Processor> MakeSortProcessor(const PipeSpec& spec, Processor* next) {
-  return std::make_unique<SortProcessor>(spec, next);
+std::string SortPipe::String() const {
+  std::string out = "sort by (";
+  for (size_t i = 0; i < by.size(); ++i) {
+    if (i) out += ", ";
+    out += QuoteIfNeeded(by[i].name);
+    if (by[i].desc) out += " desc";
+  }
+  out += ")";
+  if (desc) out += " desc";
+  if (offset) out += " offset " + std::to_string(offset);
+  if (limit) out += " limit " + std::to_string(limit);
+  return out;
 }
 
+void SortPipe::UpdateNeeded(NeededFields* needed) const {
+  // Sort passes every column through: it needs its keys and whatever comes after needs.
+  for (const auto& k : by) needed->Add(k.name);
+  needed->numbers = true;
+}
+
+std::unique_ptr<Processor> SortPipe::MakeProcessor(Processor* next, QueryMemory* memory) const {
+  return std::make_unique<SortProcessor>(*this, next, memory);
+}
+
+PipeSplit SortPipe::Split() const {
+  // The top offset+limit of each node contains the global top; the router sorts again and skips.
+  PipeSplit s;
+  if (limit > 0) {
+    auto remote = std::make_unique<SortPipe>(*this);
+    remote->limit = limit + offset;
+    remote->offset = 0;
+    s.remote = std::move(remote);
+  }
+  s.local = Clone();
+  s.stops_pushdown = true;
+  return s;
+}
+
+namespace pipes {
+
+std::unique_ptr<Pipe> ParseSort(parser_internal::Parser& p) {
+  auto s = std::make_unique<SortPipe>();
+  if (p.Cur().IsKeyword("by")) p.Next();
+  if (!p.Cur().IsPunct("(")) return p.FailNull(p.Unexpected(), "'(' with sort fields");
+  p.Next();
+  while (!p.Cur().IsPunct(")")) {
+    SortField sf;
+    if (!p.ReadFieldName(&sf.name)) return p.FailNull(p.Unexpected(), "sort field name");
+    if (p.Cur().IsKeyword("desc")) {
+      sf.desc = true;
+      p.Next();
+    } else if (p.Cur().IsKeyword("asc")) {
+      p.Next();
+    }
+    s->by.push_back(std::move(sf));
+    if (p.Cur().IsPunct(",")) p.Next();
+    else if (!p.Cur().IsPunct(")")) return p.FailNull(p.Unexpected(), "',' or ')'");
+  }
+  p.Next();
+  if (s->by.empty()) return p.FailNull("sort requires at least one field", "field name");
+  while (true) {
+    if (p.Cur().IsKeyword("desc")) {
+      s->desc = true;
+      p.Next();
+    } else if (p.Cur().IsKeyword("asc")) {
+      p.Next();
+    } else if (p.Cur().IsKeyword("offset")) {
+      p.Next();
+      if (!p.ReadUint(&s->offset)) return p.FailNull(p.Unexpected(), "offset value");
+    } else if (p.Cur().IsKeyword("limit")) {
+      p.Next();
+      if (!p.ReadUint(&s->limit)) return p.FailNull(p.Unexpected(), "limit value");
+    } else {
+      break;
+    }
+  }
+  return s;
+}
+
+}  // namespace pipes
 }  // namespace vl::logsql

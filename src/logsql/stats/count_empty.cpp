@@ -1,0 +1,47 @@
+// `count_empty(f1, ...)`: rows where every listed field is empty (a missing field is empty).
+#include "vl/common/varint.h"
+#include "stats_func.h"
+
+namespace vl::logsql::stats {
+namespace {
+
+struct CountEmptyState final : FuncState {
+  uint64_t n = 0;
+  void Merge(FuncState&& o) override { n += static_cast<CountEmptyState&>(o).n; }
+  void Export(std::string* out) const override { AppendVarint(n, out); }
+  bool Import(std::string_view in) override {
+    uint64_t v;
+    if (!ReadVarint(&in, &v) || !in.empty()) return false;
+    n += v;
+    return true;
+  }
+  void Result(std::string* out) const override { out->append(std::to_string(n)); }
+};
+
+class CountEmpty final : public StatsFunc {
+ public:
+  using StatsFunc::StatsFunc;
+  std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<CountEmpty>(*this); }
+  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<CountEmptyState>(); }
+  void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
+    for (const auto* c : in.cols) {
+      if (c->type() == ResultColumn::Type::kConst && !c->const_value().empty()) return;  // no row is empty
+    }
+    ForEachRow<CountEmptyState>(in.rows, groups, states, [&](CountEmptyState& s, size_t r) {
+      for (const auto* c : in.cols) {
+        if (!c->at(r).empty()) return;
+      }
+      ++s.n;
+    });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<StatsFunc> ParseCountEmpty(parser_internal::Parser& p, const std::string& name) {
+  std::vector<std::string> fields;
+  if (!ParseFieldArgs(p, &fields)) return nullptr;
+  return std::make_unique<CountEmpty>(name, std::move(fields));
+}
+
+}  // namespace vl::logsql::stats

@@ -1,0 +1,79 @@
+// What stats functions share: canonical text, the fields they read, argument parsing, numbers.
+#include "stats_func.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "../parser_impl.h"
+
+namespace vl::logsql::stats {
+
+std::string StatsFunc::ArgsString() const { return fields_.empty() ? "*" : FieldListString(fields_); }
+
+std::string StatsFunc::String() const { return name_ + "(" + ArgsString() + ")"; }
+
+void StatsFunc::AddNeeded(NeededFields* needed) const {
+  if (fields_.empty()) {
+    needed->SetAll();
+    return;
+  }
+  for (const auto& f : fields_) needed->Add(f);
+}
+
+bool ParseFieldArgs(parser_internal::Parser& p, std::vector<std::string>* fields) {
+  if (!p.Cur().IsPunct("(")) return p.Fail(p.Unexpected(), "'('").ok();
+  p.Next();
+  bool star = false;
+  while (!p.Cur().IsPunct(")")) {
+    if (p.Cur().IsPunct("*")) {
+      p.Next();
+      star = true;
+    } else {
+      std::string f;
+      if (!p.ReadFieldName(&f)) return p.Fail(p.Unexpected(), "field name").ok();
+      fields->push_back(std::move(f));
+    }
+    if (p.Cur().IsPunct(",")) p.Next();
+    else if (!p.Cur().IsPunct(")")) return p.Fail(p.Unexpected(), "',' or ')'").ok();
+  }
+  p.Next();
+  if (star) fields->clear();
+  return true;
+}
+
+bool ParseOptionalLimit(parser_internal::Parser& p, uint64_t* limit) {
+  *limit = 0;
+  if (!p.Cur().IsKeyword("limit")) return true;
+  p.Next();
+  if (!p.ReadUint(limit)) return p.Fail(p.Unexpected(), "limit value").ok();
+  return true;
+}
+
+void AppendStatsNumber(double v, std::string* out) {
+  if (std::isnan(v)) {
+    out->append("NaN");
+    return;
+  }
+  if (std::isinf(v)) {
+    out->append(v > 0 ? "+Inf" : "-Inf");
+    return;
+  }
+  char buf[512];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
+  if (ec != std::errc()) {
+    out->append("NaN");
+    return;
+  }
+  out->append(buf, p);
+}
+
+bool ParseStatsNumber(std::string_view s, double* out) {
+  if (s.empty()) return false;
+  const char* b = s.data();
+  const char* e = b + s.size();
+  if (*b == '+') ++b;
+  auto [p, ec] = std::from_chars(b, e, *out);
+  return ec == std::errc() && p == e;
+}
+
+}  // namespace vl::logsql::stats

@@ -1,0 +1,109 @@
+// Internal: stats functions (`count`, `sum`, `quantile`, ...), one class per file under
+// src/logsql/stats/, found by name through the registry at the bottom.
+//
+// A function keeps one state per group. It updates the states of a whole block at once: row r
+// goes to states[groups[r]] (or every row to states[0] when groups is null, as when the group
+// is the same for the whole block), so a function loops over rows with no virtual call per row
+// and can use what a column knows (a constant counted once, a dictionary's codes). States merge
+// (workers, cluster nodes) and export to a compact encoding that only their own function reads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vl/logsql/pipe.h"
+#include "vl/logsql/result.h"
+
+namespace vl::logsql {
+namespace parser_internal {
+class Parser;
+}
+
+namespace stats {
+
+class FuncState {
+ public:
+  virtual ~FuncState() = default;
+  // `other` is a state of the same function.
+  virtual void Merge(FuncState&& other) = 0;
+  virtual void Export(std::string* out) const = 0;
+  // Merges an exported state into this one; false when `in` is not a valid encoding.
+  virtual bool Import(std::string_view in) = 0;
+  virtual void Result(std::string* out) const = 0;
+  // Heap bytes beyond the object itself, roughly (for the query memory budget).
+  virtual size_t MemoryBytes() const { return 0; }
+};
+
+// What a function sees of one block.
+struct FuncInput {
+  const ResultBlock* block = nullptr;
+  size_t rows = 0;
+  // The columns its field arguments select, in block order (every column for `*` / no args).
+  std::vector<const ResultColumn*> cols;
+};
+
+class StatsFunc {
+ public:
+  virtual ~StatsFunc() = default;
+
+  // Canonical text, e.g. `count_uniq(a, b) limit 10`.
+  virtual std::string String() const;
+  virtual std::unique_ptr<StatsFunc> Clone() const = 0;
+  virtual std::unique_ptr<FuncState> NewState() const = 0;
+  // Adds rows [0, in.rows): row r into states[groups[r]], or all into states[0] without groups.
+  virtual void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const = 0;
+  // The fields it reads, added to `needed`.
+  virtual void AddNeeded(NeededFields* needed) const;
+  // True when it reads values as numbers (numerically stored columns then carry them).
+  virtual bool ReadsNumbers() const { return false; }
+
+  const std::string& name() const { return name_; }
+  // Field patterns; empty = all fields.
+  const std::vector<std::string>& fields() const { return fields_; }
+
+  // Public so that functions can inherit it (`using StatsFunc::StatsFunc`); the class is abstract.
+  StatsFunc(std::string name, std::vector<std::string> fields) : name_(std::move(name)), fields_(std::move(fields)) {}
+
+ protected:
+  StatsFunc(const StatsFunc&) = default;
+  // Text of the argument list without parentheses.
+  virtual std::string ArgsString() const;
+
+ private:
+  std::string name_;
+  std::vector<std::string> fields_;
+};
+
+// Calls fn(state, row) for every row, with the row's state cast to S.
+template <typename S, typename Fn>
+inline void ForEachRow(size_t rows, const uint32_t* groups, FuncState* const* states, Fn&& fn) {
+  if (!groups) {
+    S& s = static_cast<S&>(*states[0]);
+    for (size_t r = 0; r < rows; ++r) fn(s, r);
+    return;
+  }
+  for (size_t r = 0; r < rows; ++r) fn(static_cast<S&>(*states[groups[r]]), r);
+}
+
+// Parses a function call after its name: arguments and the function's own options (`limit N`).
+// nullptr after reporting the error through the parser.
+using StatsFuncParser = std::unique_ptr<StatsFunc> (*)(parser_internal::Parser& p, const std::string& name);
+// The parser of a stats function name (lowercase), nullptr when unknown.
+StatsFuncParser FindStatsFunc(std::string_view name);
+
+// Shared argument forms, for the parsers of the function files:
+// `(f1, f2*, ...)`; `*` anywhere or no argument = all fields (empty list).
+bool ParseFieldArgs(parser_internal::Parser& p, std::vector<std::string>* fields);
+// An optional `limit N` after the arguments (0 when absent).
+bool ParseOptionalLimit(parser_internal::Parser& p, uint64_t* limit);
+
+// Number as a stats function prints it: shortest decimal that reads back the same, "NaN", "+Inf".
+void AppendStatsNumber(double v, std::string* out);
+// A value read as a number (decimal, as stored numbers are); false when it is not one.
+bool ParseStatsNumber(std::string_view s, double* out);
+
+}  // namespace stats
+}  // namespace vl::logsql
