@@ -32,6 +32,7 @@ class Parser : public Cursor {
   Result<std::unique_ptr<Query>> Run() {
     auto q = ParseQueryBody(QueryOptions{}, /*subquery=*/false);
     if (!q) return err_;
+    q->UpdateRateStep();
     return q;
   }
 

@@ -1,6 +1,7 @@
 #include "vl/logsql/query.h"
 
 #include "pipes/pipes.h"
+#include "stats/stats_func.h"
 
 namespace vl::logsql {
 
@@ -72,6 +73,24 @@ void Query::AddTimeRange(int64_t start_ns, int64_t end_ns) {
     return Status::OK();
   });
   filter_ = SimplifyFilter(MakeAndFilter(MakeTimeRangeFilter(start_ns, end_ns), std::move(filter_)));
+  UpdateRateStep();
+}
+
+void Query::UpdateRateStep() {
+  SearchNarrowing n;
+  filter_->NarrowSearch(&n);
+  const bool bounded = n.min_ts != INT64_MIN && n.max_ts != INT64_MAX && n.min_ts <= n.max_ts;
+  const int64_t step = bounded ? n.max_ts - n.min_ts + 1 : 0;
+  for (auto& p : pipes_) {
+    StatsPipe* stats = PipeAs<StatsPipe>(*p);
+    if (!stats) continue;
+    for (auto& call : stats->calls) {
+      if (!call.func->UsesStep() || call.func->step_ns() == step) continue;
+      auto f = call.func->Clone();
+      f->set_step_ns(step);
+      call.func = std::move(f);
+    }
+  }
 }
 
 void Query::AppendLimit(uint64_t n) {

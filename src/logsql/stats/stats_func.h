@@ -60,6 +60,13 @@ class StatsFunc {
   // True when it reads values as numbers (numerically stored columns then carry them).
   virtual bool ReadsNumbers() const { return false; }
 
+  // The step `rate` and `rate_sum` divide by: the span of the query's time range (set by the
+  // query when it knows it), 0 = none.
+  int64_t step_ns() const { return step_ns_; }
+  void set_step_ns(int64_t ns) { step_ns_ = ns; }
+  // True for functions whose result depends on step_ns().
+  virtual bool UsesStep() const { return false; }
+
   const std::string& name() const { return name_; }
   // Field patterns; empty = all fields.
   const std::vector<std::string>& fields() const { return fields_; }
@@ -75,6 +82,7 @@ class StatsFunc {
  private:
   std::string name_;
   std::vector<std::string> fields_;
+  int64_t step_ns_ = 0;
 };
 
 // Calls fn(state, row) for every row, with the row's state cast to S.

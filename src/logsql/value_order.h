@@ -1,0 +1,20 @@
+// Internal: the order LogsQL puts values in where it compares them (`sort`, `first`/`last`,
+// `min`/`max`, `uniq_values`, `top` ties): numbers (integers, decimals, durations, sizes) and
+// RFC3339 timestamps by value, otherwise "natural" text order in which runs of digits compare
+// as numbers (`file2` < `file10`, `10.0.0.9` < `10.0.0.10`), a digit sorts before any other
+// byte, and the empty string sorts first.
+#pragma once
+
+#include <string_view>
+
+namespace vl::logsql {
+
+// <0, 0, >0.
+int CompareValues(std::string_view a, std::string_view b);
+// Natural text order only.
+int CompareNatural(std::string_view a, std::string_view b);
+// The value as a number the way CompareValues sees it (timestamps as Unix nanoseconds); false
+// when it is not one.
+bool ValueAsNumber(std::string_view s, double* out);
+
+}  // namespace vl::logsql
