@@ -3,13 +3,35 @@
 
 namespace vl::logsql::pipes {
 
+std::unique_ptr<Pipe> ParseCollapseNums(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseCopy(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseDecolorize(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseDelete(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseDropEmptyFields(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseExtract(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseExtractRegexp(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFields(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFilter(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseFormat(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseHash(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseJsonArrayLen(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseLen(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseLimit(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseOffset(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParsePackJson(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParsePackLogfmt(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseRename(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseReplace(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseReplaceRegexp(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseSample(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseSort(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseStatsPipe(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseStatsRemotePipe(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseUnpackJson(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseUnpackLogfmt(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseUnpackSyslog(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseUnpackWords(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseUnroll(parser_internal::Parser&);
 
 namespace {
 
@@ -19,18 +41,45 @@ struct Entry {
 };
 
 constexpr Entry kPipes[] = {
+    {"collapse_nums", ParseCollapseNums},
+    {"copy", ParseCopy},
+    {"cp", ParseCopy},
+    {"decolorize", ParseDecolorize},
+    {"del", ParseDelete},
+    {"delete", ParseDelete},
+    {"drop", ParseDelete},
+    {"drop_empty_fields", ParseDropEmptyFields},
+    {"extract", ParseExtract},
+    {"extract_regexp", ParseExtractRegexp},
     {"fields", ParseFields},
-    {"keep", ParseFields},
     {"filter", ParseFilter},
-    {"where", ParseFilter},
+    {"format", ParseFormat},
+    {"hash", ParseHash},
     {"head", ParseLimit},
+    {"json_array_len", ParseJsonArrayLen},
+    {"keep", ParseFields},
+    {"len", ParseLen},
     {"limit", ParseLimit},
+    {"mv", ParseRename},
     {"offset", ParseOffset},
-    {"skip", ParseOffset},
     {"order", ParseSort},
+    {"pack_json", ParsePackJson},
+    {"pack_logfmt", ParsePackLogfmt},
+    {"rename", ParseRename},
+    {"replace", ParseReplace},
+    {"replace_regexp", ParseReplaceRegexp},
+    {"rm", ParseDelete},
+    {"sample", ParseSample},
+    {"skip", ParseOffset},
     {"sort", ParseSort},
     {"stats", ParseStatsPipe},
     {"stats_remote", ParseStatsRemotePipe},  // internal: partial states for a cluster router
+    {"unpack_json", ParseUnpackJson},
+    {"unpack_logfmt", ParseUnpackLogfmt},
+    {"unpack_syslog", ParseUnpackSyslog},
+    {"unpack_words", ParseUnpackWords},
+    {"unroll", ParseUnroll},
+    {"where", ParseFilter},
 };
 
 }  // namespace
