@@ -131,7 +131,7 @@ TEST(ParserTest, Errors) {
       {"foo | sort by (a) limit x", "unexpected token \"x\" at position 25; expected limit value"},
       {"{app=\"x\"", "expected ',', 'or' or '}'"},
       {"f*:x", "wildcard field names are not supported"},
-      {"foo | unpack_json", "unsupported pipe \"unpack_json\" at position 7"},
+      {"foo | unpack_json from", "unexpected end of query at position 23; expected field name after from"},
       {"~\"(\"", "invalid regexp"},
       {"_time:[foo, bar]", "cannot parse start time"},
       {"_time:bogus", "cannot parse time filter value"},
