@@ -24,7 +24,7 @@ std::unique_ptr<Query> PlanQuery(const Query& query) {
   auto& pipes = planned->mutable_pipes();
   for (size_t i = 0; i < pipes.size(); ++i) {
     SortPipe* sort = PipeAs<SortPipe>(*pipes[i]);
-    if (!sort) continue;
+    if (!sort || !sort->partition_by.empty()) continue;
     size_t j = i + 1;
     while (j < pipes.size() && PipeAs<FieldsPipe>(*pipes[j])) ++j;
     const LimitPipe* limit = j < pipes.size() ? PipeAs<LimitPipe>(*pipes[j]) : nullptr;

@@ -43,6 +43,7 @@ void Parser::Rewrite(std::unique_ptr<Filter>* f, std::vector<std::unique_ptr<Pip
     auto* fa = PipeAs<FilterPipe>(*ps[i]);
     auto* fb = PipeAs<FilterPipe>(*ps[i + 1]);
     auto* sort = PipeAs<SortPipe>(*ps[i]);
+    if (sort && !sort->partition_by.empty()) sort = nullptr;  // its limit is per partition
     const auto* limit = PipeAs<LimitPipe>(*ps[i + 1]);
     const auto* offset = PipeAs<OffsetPipe>(*ps[i + 1]);
     if (fa && fb) {

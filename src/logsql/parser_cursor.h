@@ -118,6 +118,12 @@ class Cursor {
 
   // Position of the current token in the tokens (for TokensText).
   size_t index() const { return i_; }
+  // The query text, and a way to continue after a part of it read by another parser (the
+  // `math` expression parser reads text, not tokens).
+  std::string_view text() const { return text_; }
+  void SkipToByte(size_t offset) {
+    while (!AtEnd() && Cur().pos < offset) Next();
+  }
 
  protected:
   std::string_view text_;

@@ -94,7 +94,8 @@ void Query::UpdateRateStep() {
 }
 
 void Query::AppendLimit(uint64_t n) {
-  if (SortPipe* s = pipes_.empty() ? nullptr : PipeAs<SortPipe>(*pipes_.back())) {
+  SortPipe* s = pipes_.empty() ? nullptr : PipeAs<SortPipe>(*pipes_.back());
+  if (s && s->partition_by.empty()) {
     if (s->limit == 0 || n < s->limit) s->limit = n;
     return;
   }

@@ -9,7 +9,7 @@ namespace vl::logsql {
 std::unique_ptr<TimeTopN> TimeTopN::ForQuery(const Query& query) {
   if (query.pipes().empty()) return nullptr;
   const SortPipe* p = PipeAs<SortPipe>(*query.pipes()[0]);
-  if (!p || p->limit == 0 || p->by.size() != 1 || p->by[0].name != "_time") return nullptr;
+  if (!p || p->limit == 0 || !p->partition_by.empty() || p->by.size() != 1 || p->by[0].name != "_time") return nullptr;
   const bool desc = p->by[0].desc != p->desc;
   return std::unique_ptr<TimeTopN>(new TimeTopN(desc, p->offset + p->limit));
 }

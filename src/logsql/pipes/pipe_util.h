@@ -123,3 +123,14 @@ void TransformField(ResultBlock* b, const std::string& field, const PipeConditio
 }
 
 }  // namespace vl::logsql::pipes
+
+namespace vl::logsql::pipes {
+
+// The pipe that `text` (one pipe, e.g. `stats by (a) sum(hits) as hits`) parses to; pipes use it
+// to build the router's half of their cluster split from LogsQL itself.
+std::unique_ptr<Pipe> ParsePipeText(const std::string& text);
+
+// `name`, or `name` with `s` appended until it differs from every one of `taken`.
+std::string UniqueName(std::string name, const std::vector<std::string>& taken);
+
+}  // namespace vl::logsql::pipes

@@ -93,14 +93,16 @@ struct SortField {
   bool desc = false;
 };
 
-// `sort by (a, b desc) [desc] [offset N] [limit N]`: natural order (numbers numerically,
-// timestamps as instants); with a limit it keeps only a bounded top.
+// `sort by (a, b desc) [desc] [partition by (c)] [offset N] [limit N] [rank [as r]]`: natural
+// order (numbers numerically, timestamps as instants); with a limit it keeps only a bounded top.
 class SortPipe final : public Pipe {
  public:
   std::vector<SortField> by;
   bool desc = false;
   uint64_t offset = 0;
   uint64_t limit = 0;  // 0 = unlimited
+  std::vector<std::string> partition_by;  // offset and limit apply per partition
+  std::string rank_name;                  // non-empty: a 1-based rank column (`rank [as name]`)
 
   std::string String() const override;
   std::unique_ptr<Pipe> Clone() const override { return std::make_unique<SortPipe>(*this); }

@@ -3,6 +3,7 @@
 
 namespace vl::logsql::pipes {
 
+std::unique_ptr<Pipe> ParseBlocksCount(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseCollapseNums(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseCopy(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseDecolorize(parser_internal::Parser&);
@@ -10,13 +11,18 @@ std::unique_ptr<Pipe> ParseDelete(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseDropEmptyFields(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseExtract(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseExtractRegexp(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseFieldNames(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseFieldValues(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFields(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFilter(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseFirst(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFormat(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseHash(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseJsonArrayLen(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseLast(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseLen(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseLimit(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseMath(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseOffset(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParsePackJson(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParsePackLogfmt(parser_internal::Parser&);
@@ -27,6 +33,8 @@ std::unique_ptr<Pipe> ParseSample(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseSort(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseStatsPipe(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseStatsRemotePipe(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseTop(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseUniq(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseUnpackJson(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseUnpackLogfmt(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseUnpackSyslog(parser_internal::Parser&);
@@ -41,6 +49,7 @@ struct Entry {
 };
 
 constexpr Entry kPipes[] = {
+    {"blocks_count", ParseBlocksCount},
     {"collapse_nums", ParseCollapseNums},
     {"copy", ParseCopy},
     {"cp", ParseCopy},
@@ -49,17 +58,23 @@ constexpr Entry kPipes[] = {
     {"delete", ParseDelete},
     {"drop", ParseDelete},
     {"drop_empty_fields", ParseDropEmptyFields},
+    {"eval", ParseMath},
     {"extract", ParseExtract},
     {"extract_regexp", ParseExtractRegexp},
+    {"field_names", ParseFieldNames},
+    {"field_values", ParseFieldValues},
     {"fields", ParseFields},
     {"filter", ParseFilter},
+    {"first", ParseFirst},
     {"format", ParseFormat},
     {"hash", ParseHash},
     {"head", ParseLimit},
     {"json_array_len", ParseJsonArrayLen},
     {"keep", ParseFields},
+    {"last", ParseLast},
     {"len", ParseLen},
     {"limit", ParseLimit},
+    {"math", ParseMath},
     {"mv", ParseRename},
     {"offset", ParseOffset},
     {"order", ParseSort},
@@ -74,6 +89,8 @@ constexpr Entry kPipes[] = {
     {"sort", ParseSort},
     {"stats", ParseStatsPipe},
     {"stats_remote", ParseStatsRemotePipe},  // internal: partial states for a cluster router
+    {"top", ParseTop},
+    {"uniq", ParseUniq},
     {"unpack_json", ParseUnpackJson},
     {"unpack_logfmt", ParseUnpackLogfmt},
     {"unpack_syslog", ParseUnpackSyslog},

@@ -9,6 +9,7 @@
 #include "vl/common/time_util.h"
 #include "../parser_impl.h"
 #include "pipes.h"
+#include "../value_order.h"
 
 namespace vl::logsql {
 
@@ -48,12 +49,13 @@ int CompareKeys(const SortKey& a, const SortKey& b) {
     if (a.empty || b.empty) return a.empty ? -1 : 1;  // empty first
     return a.is_num ? -1 : 1;
   }
-  return a.s.compare(b.s);
+  return CompareNatural(a.s, b.s);
 }
 
 // A row kept for sorting: its keys, and where its values are (a kept block and a row in it).
 struct Row {
   std::vector<SortKey> keys;
+  std::string part;  // `partition by` key (length-prefixed values)
   uint32_t block = 0;
   uint32_t row = 0;
   uint64_t seq = 0;
@@ -74,8 +76,16 @@ class SortProcessor : public Processor {
     const uint32_t block_id = static_cast<uint32_t>(blocks_.size());
     std::vector<const ResultColumn*> key_cols;
     for (const auto& f : spec_.by) key_cols.push_back(b.Find(f.name));
+    std::vector<const ResultColumn*> part_cols;
+    for (const auto& f : spec_.partition_by) part_cols.push_back(b.Find(f));
     for (size_t r = 0; r < b.rows; ++r) {
       Row row;
+      for (const auto* c : part_cols) {
+        const std::string_view v = c ? c->at(r) : std::string_view();
+        const uint32_t n = static_cast<uint32_t>(v.size());
+        row.part.append(reinterpret_cast<const char*>(&n), sizeof(n));
+        row.part.append(v);
+      }
       row.seq = seq_++;
       row.block = block_id;
       row.row = static_cast<uint32_t>(r);
@@ -87,22 +97,40 @@ class SortProcessor : public Processor {
     }
     block_bytes_ += b.rows * (b.columns.size() + 1) * 24;
     AddBlock(std::move(b));
-    if (k_ > 0 && rows_.size() > 2 * k_ + 1024) Trim();
+    // A top-k is trimmed as it goes; per partition it is not (partitions share rows_).
+    if (k_ > 0 && spec_.partition_by.empty() && rows_.size() > 2 * k_ + 1024) Trim();
     return memory_->Update(spec_.String(), &held_, block_bytes_ + rows_.size() * (sizeof(Row) + spec_.by.size() * sizeof(SortKey)));
   }
 
   bool Flush() override {
-    if (k_ > 0 && rows_.size() > k_) {
+    if (!spec_.partition_by.empty()) {
+      std::stable_sort(rows_.begin(), rows_.end(), [this](const Row& a, const Row& b) {
+        if (a.part != b.part) return a.part < b.part;
+        return RowLess(a, b);
+      });
+    } else if (k_ > 0 && rows_.size() > k_) {
       Trim();
     } else {
       std::stable_sort(rows_.begin(), rows_.end(), Less());
     }
-    size_t start = std::min<size_t>(spec_.offset, rows_.size());
-    size_t end = rows_.size();
-    if (spec_.limit > 0) end = std::min<size_t>(end, start + spec_.limit);
+    // The rows to emit, each with its rank (1-based position in its partition, offset included).
+    std::vector<size_t> out;
+    std::vector<uint64_t> ranks;
+    for (size_t p = 0; p < rows_.size();) {
+      size_t q = p + 1;
+      while (q < rows_.size() && rows_[q].part == rows_[p].part) ++q;
+      const size_t start = std::min<size_t>(p + spec_.offset, q);
+      const size_t end = spec_.limit > 0 ? std::min<size_t>(q, start + spec_.limit) : q;
+      for (size_t i = start; i < end; ++i) {
+        out.push_back(i);
+        ranks.push_back(i - p + 1);
+      }
+      p = q;
+    }
     constexpr size_t kBlockRows = 1024;
-    for (size_t i = start; i < end; i += kBlockRows) {
-      if (!next_->Push(Gather(i, std::min(end, i + kBlockRows)))) break;
+    for (size_t i = 0; i < out.size(); i += kBlockRows) {
+      const size_t e = std::min(out.size(), i + kBlockRows);
+      if (!next_->Push(Gather(out.begin() + i, out.begin() + e, ranks.begin() + i))) break;
     }
     rows_.clear();
     blocks_.clear();
@@ -146,16 +174,25 @@ class SortProcessor : public Processor {
     blocks_.push_back(std::move(kb));
   }
 
-  // Output block of rows_[begin, end): every column seen, "" where a row's block lacks it.
-  ResultBlock Gather(size_t begin, size_t end) const {
+  // Output block of the rows_ at indexes [begin, end): every column seen, "" where a row's block
+  // lacks it; with `rank`, the rank column first.
+  template <typename It, typename RankIt>
+  ResultBlock Gather(It begin, It end, RankIt rank, bool with_rank = true) const {
     ResultBlock out;
-    out.rows = end - begin;
-    for (size_t id = 0; id < names_.size(); ++id) {
+    out.rows = static_cast<size_t>(end - begin);
+    if (with_rank && !spec_.rank_name.empty()) {
       StringsBuilder sb(out.rows);
-      for (size_t r = begin; r < end; ++r) {
-        const KeptBlock& kb = blocks_[rows_[r].block];
+      for (size_t i = 0; i < out.rows; ++i) sb.Add(std::to_string(rank[static_cast<ptrdiff_t>(i)]));
+      out.columns.push_back(sb.Build(spec_.rank_name));
+    }
+    for (size_t id = 0; id < names_.size(); ++id) {
+      if (with_rank && names_[id] == spec_.rank_name) continue;
+      StringsBuilder sb(out.rows);
+      for (It it = begin; it != end; ++it) {
+        const Row& row = rows_[*it];
+        const KeptBlock& kb = blocks_[row.block];
         const int c = id < kb.column_of.size() ? kb.column_of[id] : -1;
-        sb.Add(c < 0 ? std::string_view() : kb.block.columns[static_cast<size_t>(c)].at(rows_[r].row));
+        sb.Add(c < 0 ? std::string_view() : kb.block.columns[static_cast<size_t>(c)].at(row.row));
       }
       out.columns.push_back(sb.Build(names_[id]));
     }
@@ -180,7 +217,10 @@ class SortProcessor : public Processor {
     size_t k = std::min(k_, rows_.size());
     std::partial_sort(rows_.begin(), rows_.begin() + static_cast<ptrdiff_t>(k), rows_.end(), Less());
     rows_.resize(k);
-    ResultBlock compact = Gather(0, rows_.size());
+    std::vector<size_t> all(rows_.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    const std::vector<uint64_t> no_ranks(all.size(), 0);
+    ResultBlock compact = Gather(all.begin(), all.end(), no_ranks.begin(), /*with_rank=*/false);
     blocks_.clear();
     for (size_t r = 0; r < rows_.size(); ++r) {
       rows_[r].block = 0;
@@ -222,14 +262,18 @@ std::string SortPipe::String() const {
   }
   out += ")";
   if (desc) out += " desc";
+  if (!partition_by.empty()) out += " partition by (" + FieldListString(partition_by) + ")";
   if (offset) out += " offset " + std::to_string(offset);
   if (limit) out += " limit " + std::to_string(limit);
+  if (!rank_name.empty()) out += rank_name == "rank" ? " rank" : " rank as " + QuoteIfNeeded(rank_name);
   return out;
 }
 
 void SortPipe::UpdateNeeded(NeededFields* needed) const {
   // Sort passes every column through: it needs its keys and whatever comes after needs.
+  if (!rank_name.empty()) needed->Remove(rank_name);
   for (const auto& k : by) needed->Add(k.name);
+  for (const auto& f : partition_by) needed->Add(f);
   needed->numbers = true;
 }
 
@@ -244,6 +288,7 @@ PipeSplit SortPipe::Split() const {
     auto remote = std::make_unique<SortPipe>(*this);
     remote->limit = limit + offset;
     remote->offset = 0;
+    remote->rank_name.clear();
     s.remote = std::move(remote);
   }
   s.local = Clone();
@@ -285,10 +330,23 @@ std::unique_ptr<Pipe> ParseSort(parser_internal::Parser& p) {
     } else if (p.Cur().IsKeyword("limit")) {
       p.Next();
       if (!p.ReadUint(&s->limit)) return p.FailNull(p.Unexpected(), "limit value");
+    } else if (p.Cur().IsKeyword("partition")) {
+      p.Next();
+      if (p.Cur().IsKeyword("by")) p.Next();
+      if (!p.ReadFieldList(&s->partition_by, /*parens=*/true)) return nullptr;
+      if (s->partition_by.empty()) return p.FailNull(p.Unexpected(), "partition field");
+    } else if (p.Cur().IsKeyword("rank")) {
+      p.Next();
+      s->rank_name = "rank";
+      if (p.Cur().IsKeyword("as")) {
+        p.Next();
+        if (!p.ReadFieldName(&s->rank_name)) return p.FailNull(p.Unexpected(), "rank field name");
+      }
     } else {
       break;
     }
   }
+  if (!s->partition_by.empty() && s->limit == 0) return p.FailNull("missing 'limit' for 'partition by'", "limit N");
   return s;
 }
 
