@@ -2,6 +2,7 @@
 #include <gflags/gflags.h>
 #include <malloc.h>
 #include <signal.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "vl/common/time_util.h"
 #include "vl/http/router.h"
 #include "vl/http/server.h"
+#include "vl/logsql/pipe.h"
 #include "vl/storage/storage.h"
 
 DEFINE_string(httpListenAddr, ":9428", "TCP address to listen for HTTP requests");
@@ -31,6 +33,9 @@ DEFINE_string(loggerLevel, "INFO", "Minimum level of logged messages: INFO, WARN
 DEFINE_string(storageNode, "", "Comma-separated host:port list of storage nodes; enables the router role");
 DEFINE_string(insert_maxLineSizeBytes, "256KiB", "Lines longer than this are skipped by line-based ingestion protocols");
 DEFINE_bool(insert_disable, false, "Disable /insert/* endpoints");
+DEFINE_int32(memory_allowedPercent, 60, "Percent of system memory queries may use; a query's stateful pipes "
+             "(stats, sort, uniq, top, ...) together get 40% of it and fail with an error beyond that");
+DEFINE_string(memory_allowedBytes, "0", "Bytes of memory queries may use (overrides -memory.allowedPercent when not 0)");
 DEFINE_bool(select_disable, false, "Disable /select/* endpoints");
 DEFINE_bool(internalinsert_disable, false, "Disable /internal/insert");
 DEFINE_bool(internalselect_disable, false, "Disable /internal/select/*");
@@ -179,6 +184,19 @@ int main(int argc, char** argv) {
   }
   storage_options.max_disk_space_usage_bytes = max_disk_usage;
   storage_options.min_free_disk_space_bytes = min_free_disk;
+  size_t allowed_memory = 0;
+  if (!ParseSize(FLAGS_memory_allowedBytes, &allowed_memory)) {
+    FailFlag("memory.allowedBytes", FLAGS_memory_allowedBytes, "want a size such as 4GiB or 0");
+  }
+  if (allowed_memory == 0) {
+    if (FLAGS_memory_allowedPercent < 1 || FLAGS_memory_allowedPercent > 100) {
+      FailFlag("memory.allowedPercent", std::to_string(FLAGS_memory_allowedPercent), "want a percent from 1 to 100");
+    }
+    const size_t system = static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGE_SIZE));
+    allowed_memory = system / 100 * static_cast<size_t>(FLAGS_memory_allowedPercent);
+  }
+  // As VictoriaLogs sizes its stats state: 40% of the allowed memory per query.
+  vl::logsql::QueryMemory::SetDefaultLimit(allowed_memory / 10 * 4);
   if (FLAGS_insert_maxFieldsPerLine < 1) {
     FailFlag("insert.maxFieldsPerLine", std::to_string(FLAGS_insert_maxFieldsPerLine), "want a positive number");
   }

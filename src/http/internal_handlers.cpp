@@ -169,7 +169,9 @@ void HandleInternalSelectQuery(const RouterOptions& options, Request& req, BodyR
   }
   if (s.code() == Status::Code::kCancelled) return;
   if (!w.headers_sent()) {
-    w.SetStatus(s.code() == Status::Code::kInvalidArgument ? 400 : 502);
+    // The router passes a 400 on as the query's own fault (bad query, over its memory budget).
+    const bool query_fault = s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kResourceExhausted;
+    w.SetStatus(query_fault ? 400 : 502);
     w.SetHeader("Content-Type", "text/plain; charset=utf-8");
     w.Write(s.message() + "\n");
     return;

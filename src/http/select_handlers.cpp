@@ -72,9 +72,10 @@ Result<select::QueryRequest> ParseQueryRequest(const Request& req) {
   return q;
 }
 
-// 400 for bad queries, 502 when a storage node is down (the router is a gateway), else 500.
+// 400 for bad queries and queries over their memory budget (retrying the same query cannot
+// help), 502 when a storage node is down (the router is a gateway), else 500.
 int HttpCodeFor(const Status& s) {
-  if (s.code() == Status::Code::kInvalidArgument) return 400;
+  if (s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kResourceExhausted) return 400;
   if (s.code() == Status::Code::kUnavailable) return 502;
   return 500;
 }

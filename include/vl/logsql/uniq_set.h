@@ -16,6 +16,8 @@ namespace vl::logsql {
 class UniqSet {
  public:
   size_t size() const { return size_; }
+  // Heap bytes held: the slot table and the arena chunks.
+  size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot) + chunks_.size() * (64 << 10); }
   void Insert(std::string_view v);
   // Takes `other`'s arena and entries; `other` is left empty.
   void Merge(UniqSet&& other);

@@ -142,9 +142,11 @@ bool QueryMemory::Update(std::string_view pipe, size_t* held, size_t bytes) {
   if (total <= limit_) return true;
   std::lock_guard<std::mutex> lock(mu_);
   if (status_.ok()) {
+    const std::string amount = limit_ >= (size_t{1} << 20) ? std::to_string(limit_ >> 20) + "MB"
+                                                           : std::to_string(limit_ >> 10) + "KB";
     status_ = Status::ResourceExhausted("cannot calculate [" + std::string(pipe) + "], since it requires more than " +
-                                        std::to_string(limit_ >> 20) + "MB of memory (the query's budget, set by "
-                                        "-memory.allowedBytes / -memory.allowedPercent)");
+                                        amount + " of memory (the query's budget, set by -memory.allowedBytes / "
+                                        "-memory.allowedPercent)");
   }
   return false;
 }

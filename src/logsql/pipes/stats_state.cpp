@@ -31,7 +31,10 @@ struct StatsState::Impl {
 
   explicit Impl(const StatsPipe& p) : pipe(p) {}
 
-  size_t GroupOverhead(const std::string& key) const { return key.size() * 2 + 96 + pipe.calls.size() * 48; }
+  // A group's key (in the map and as by-values), the map node and each function's state object.
+  size_t GroupOverhead(const std::string& key) const {
+    return key.size() * 2 + sizeof(Group) + 64 + pipe.calls.size() * 64;
+  }
 
   static size_t StatesBytes(const std::vector<Group*>& gs, size_t fi) {
     size_t n = 0;

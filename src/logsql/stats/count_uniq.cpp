@@ -39,7 +39,7 @@ struct CountUniqState final : FuncState {
     return in.empty();
   }
   void Result(std::string* out) const override { out->append(std::to_string(set.size())); }
-  size_t MemoryBytes() const override { return set.size() * 40; }
+  size_t MemoryBytes() const override { return set.MemoryBytes(); }
 };
 
 class CountUniq final : public StatsFunc {
