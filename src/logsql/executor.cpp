@@ -340,7 +340,32 @@ class ValuesSink : public ResultSink {
 
 }  // namespace
 
+namespace {
+
+// Every block of a subquery's result, kept for the pipe that asked for it.
+class BlocksSink : public ResultSink {
+ public:
+  bool Write(const ResultBlock& block) override {
+    blocks_.push_back(block);
+    return true;
+  }
+  std::vector<ResultBlock> Take() { return std::move(blocks_); }
+
+ private:
+  std::vector<ResultBlock> blocks_;
+};
+
+}  // namespace
+
 Status ResolveSubqueries(Query& query, const SubqueryRunner& run) {
+  for (auto& p : query.mutable_pipes()) {
+    Query* sub = p->pending_subquery();
+    if (!sub) continue;
+    VL_RETURN_IF_ERROR(ResolveSubqueries(*sub, run));
+    BlocksSink rows;
+    VL_RETURN_IF_ERROR(run(*sub, rows));
+    p->SetSubqueryRows(rows.Take());
+  }
   return ForEachPendingSubquery(query, [&](Filter& f) -> Status {
     Query& sub = *f.mutable_pending_subquery();
     // Its own subqueries first.

@@ -67,7 +67,7 @@ bool Parser::ParseFuncArgs(filters::FilterCall* call) {
   }
 }
 
-std::unique_ptr<Query> Parser::ParseSubquery() {
+std::unique_ptr<Query> Parser::ParseSubquery(bool one_field) {
   // Each level recurses (parse, print, clone, run): keep it shallow.
   if (subquery_depth_ >= kMaxSubqueryDepth) {
     return FailNull("subqueries are nested deeper than " + std::to_string(kMaxSubqueryDepth) + " levels",
@@ -80,7 +80,7 @@ std::unique_ptr<Query> Parser::ParseSubquery() {
   if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')' after the subquery");
   const auto& pipes = q->pipes();
   const FieldsPipe* last = pipes.empty() ? nullptr : PipeAs<FieldsPipe>(*pipes.back());
-  if (!last || last->fields().size() != 1 || last->fields()[0].find('*') != std::string::npos) {
+  if (one_field && (!last || last->fields().size() != 1 || last->fields()[0].find('*') != std::string::npos)) {
     return FailNull("the subquery must end with `| fields <one field>`", "a subquery returning one field");
   }
   Next();  // )

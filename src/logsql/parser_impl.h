@@ -316,8 +316,9 @@ class Parser : public Cursor {
   // Plain arguments up to the closing `)`/`]`; false (cursor wherever it stopped) when the
   // list holds something else, e.g. a subquery.
   bool ParseFuncArgs(filters::FilterCall* call);
-  // `<query>)`: a subquery ending in `| fields x`, up to and including the closing `)`.
-  std::unique_ptr<Query> ParseSubquery();
+  // `<query>)`: a subquery up to and including the closing `)`; `one_field` requires it to end
+  // in `| fields x` (the value-list subqueries of filters).
+  std::unique_ptr<Query> ParseSubquery(bool one_field = true);
   // `options(concurrency=N, ignore_global_time_filter=true)` at the start of a (sub)query.
   bool ParseOptions(QueryOptions* options);
   // `>N`, `>=N`, `<N`, `<=N` (filters/comparison.cpp).

@@ -53,6 +53,7 @@ Status ForEachPendingSubquery(Query& query, const std::function<Status(Filter& f
 bool HasPendingSubqueries(const Query& query) {
   std::vector<const Filter*> todo = {&query.filter()};
   for (const auto& p : query.pipes()) {
+    if (const_cast<Pipe&>(*p).pending_subquery()) return true;
     if (const Filter* f = p->filter()) todo.push_back(f);
   }
   while (!todo.empty()) {
@@ -72,6 +73,9 @@ void Query::AddTimeRange(int64_t start_ns, int64_t end_ns) {
     f.mutable_pending_subquery()->AddTimeRange(start_ns, end_ns);
     return Status::OK();
   });
+  for (auto& p : pipes_) {
+    if (Query* sub = p->pending_subquery()) sub->AddTimeRange(start_ns, end_ns);
+  }
   filter_ = SimplifyFilter(MakeAndFilter(MakeTimeRangeFilter(start_ns, end_ns), std::move(filter_)));
   UpdateRateStep();
 }

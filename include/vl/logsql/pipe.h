@@ -79,6 +79,7 @@ class QueryMemory {
 };
 
 class Pipe;
+class Query;
 
 // How a pipe runs in a cluster when every pipe before it ran on the storage nodes.
 struct PipeSplit {
@@ -112,6 +113,12 @@ class Pipe {
   // The filter this pipe holds (`filter`, `if (...)` conditions), for subquery resolution.
   virtual Filter* mutable_filter() { return nullptr; }
   const Filter* filter() const { return const_cast<Pipe*>(this)->mutable_filter(); }
+
+  // A query this pipe needs answered before the main one runs (`union (...)`, `join (...)`):
+  // nullptr when it has none or has its rows already. The executor runs it (over the whole
+  // cluster on a router) and hands over the result rows.
+  virtual Query* pending_subquery() { return nullptr; }
+  virtual void SetSubqueryRows(std::vector<ResultBlock> rows) {}
 
  protected:
   Pipe() = default;

@@ -18,6 +18,7 @@ std::unique_ptr<Pipe> ParseFilter(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFirst(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFormat(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseHash(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseJoin(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseJsonArrayLen(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseLast(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseLen(parser_internal::Parser&);
@@ -34,6 +35,7 @@ std::unique_ptr<Pipe> ParseSort(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseStatsPipe(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseStatsRemotePipe(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseTop(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseUnion(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseUniq(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseUnpackJson(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseUnpackLogfmt(parser_internal::Parser&);
@@ -69,6 +71,7 @@ constexpr Entry kPipes[] = {
     {"format", ParseFormat},
     {"hash", ParseHash},
     {"head", ParseLimit},
+    {"join", ParseJoin},
     {"json_array_len", ParseJsonArrayLen},
     {"keep", ParseFields},
     {"last", ParseLast},
@@ -90,6 +93,7 @@ constexpr Entry kPipes[] = {
     {"stats", ParseStatsPipe},
     {"stats_remote", ParseStatsRemotePipe},  // internal: partial states for a cluster router
     {"top", ParseTop},
+    {"union", ParseUnion},
     {"uniq", ParseUniq},
     {"unpack_json", ParseUnpackJson},
     {"unpack_logfmt", ParseUnpackLogfmt},
