@@ -11,6 +11,8 @@ std::unique_ptr<Pipe> ParseDelete(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseDropEmptyFields(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseExtract(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseExtractRegexp(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseFacets(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseFacetsRemote(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFieldNames(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFieldValues(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseFields(parser_internal::Parser&);
@@ -63,6 +65,8 @@ constexpr Entry kPipes[] = {
     {"eval", ParseMath},
     {"extract", ParseExtract},
     {"extract_regexp", ParseExtractRegexp},
+    {"facets", ParseFacets},
+    {"facets_remote", ParseFacetsRemote},  // internal: a node's counts for a router
     {"field_names", ParseFieldNames},
     {"field_values", ParseFieldValues},
     {"fields", ParseFields},
