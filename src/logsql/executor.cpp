@@ -170,6 +170,12 @@ class WorkerStats {
     std::lock_guard<std::mutex> lock(mu_);
     return memory_->Update(spec_.String(), &held_, total_bytes_);
   }
+  void UpdateFromHeader(uint64_t rows, int64_t min_ts, int64_t max_ts) {
+    std::unique_ptr<StatsState> st = Take();
+    st->UpdateFromHeader(rows, min_ts, max_ts);
+    const size_t bytes = st->MemoryBytes();
+    Give(std::move(st), bytes);
+  }
   // The merged result (or partial states for a cluster router) for the rest of the chain.
   ResultBlock Finish() {
     StatsState merged(spec_);
@@ -206,25 +212,45 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
                     ResultSink& sink, const std::atomic<bool>* cancelled, TimeTopN* topn,
                     BlockCounters* counters) {
   QueryMemory memory;
-  // Leading `fields`/`filter` pipes and then a `stats` pipe run in the worker that read the
-  // block; the rest of the chain runs behind one lock.
+  // Leading row-wise pipes (fields, filter, extract, math, ...) and then a stats aggregation run
+  // in the worker that read the block; the rest of the chain runs behind one lock.
   const auto& pipes = query.pipes();
   size_t in_worker = 0;
   while (in_worker < pipes.size() && pipes[in_worker]->IsRowWise()) ++in_worker;
+  // The first stateful pipe runs in the workers too when it aggregates through a stats state:
+  // a `stats` pipe itself, or a pipe whose cluster split sends partial stats states from the
+  // nodes (`top`, `uniq`, `field_values`): the workers then play the nodes, and the pipe's
+  // router half merges their states.
+  PipeSplit lead_split;               // owns what lead_stats and merge_half point into
+  std::unique_ptr<Pipe> merge_half;  // replaces pipes[in_worker] in the chain, when set
+  const StatsPipe* lead_stats = nullptr;
   std::unique_ptr<WorkerStats> stats;
-  const StatsPipe* lead_stats = in_worker < pipes.size() ? PipeAs<StatsPipe>(*pipes[in_worker]) : nullptr;
-  if (lead_stats && (lead_stats->mode == StatsMode::kNormal || lead_stats->mode == StatsMode::kRemote)) {
-    stats = std::make_unique<WorkerStats>(*lead_stats, &memory);
+  if (in_worker < pipes.size()) {
+    lead_stats = PipeAs<StatsPipe>(*pipes[in_worker]);
+    if (lead_stats && lead_stats->mode != StatsMode::kNormal && lead_stats->mode != StatsMode::kRemote) {
+      lead_stats = nullptr;
+    }
+    if (!lead_stats) {
+      lead_split = pipes[in_worker]->Split();
+      const StatsPipe* partial = lead_split.remote ? PipeAs<StatsPipe>(*lead_split.remote) : nullptr;
+      if (partial && partial->mode == StatsMode::kRemote && lead_split.local) {
+        lead_stats = partial;
+        merge_half = std::move(lead_split.local);
+      }
+    }
   }
+  if (lead_stats) stats = std::make_unique<WorkerStats>(*lead_stats, &memory);
   // The rest of the chain, built back to front.
   std::vector<std::unique_ptr<Processor>> chain;
   chain.push_back(MakeSinkProcessor(&sink));
-  for (size_t i = pipes.size(); i-- > in_worker + (stats ? 1 : 0);) {
-    chain.push_back(pipes[i]->MakeProcessor(chain.back().get(), &memory));
+  for (size_t i = pipes.size(); i-- > in_worker + (stats && !merge_half ? 1 : 0);) {
+    const Pipe& p = i == in_worker && merge_half ? *merge_half : *pipes[i];
+    chain.push_back(p.MakeProcessor(chain.back().get(), &memory));
   }
   Processor* head = chain.back().get();
 
   const NeededFields need = ComputeNeeded(query);
+  const bool header_stats = stats && in_worker == 0 && lead_stats->UsesHeadersOnly();
   std::mutex mu;
   std::atomic<bool> stop{false};
   const Filter& filter = query.filter();
@@ -255,6 +281,11 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
         }
       }
       if (selected == 0) return true;
+      if (whole && header_stats) {
+        // `stats count()`, `min(_time)`...: the block header answers; no column is read.
+        stats->UpdateFromHeader(n, block.min_timestamp(), block.max_timestamp());
+        return true;
+      }
       ResultBlock rb = BuildResult(block, whole ? nullptr : &bm, selected, need);
       for (size_t i = 0; i < in_worker && rb.rows > 0; ++i) rb = pipes[i]->Apply(std::move(rb));
       if (rb.rows == 0) return true;

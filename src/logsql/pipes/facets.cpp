@@ -148,7 +148,7 @@ class FacetsPipe final : public Pipe {
   FacetsPipe(FacetsOptions o, FacetsMode mode) : o_(o), mode_(mode) {}
   std::string String() const override {
     std::string s = mode_ == FacetsMode::kRemote ? "facets_remote" : "facets";
-    if (o_.limit != 10) s += " " + std::to_string(o_.limit);
+    if (o_.limit != 10) s.append(" ").append(std::to_string(o_.limit));
     if (o_.max_values != 1000) s += " max_values_per_field " + std::to_string(o_.max_values);
     if (o_.max_len != 128) s += " max_value_len " + std::to_string(o_.max_len);
     if (o_.keep_const) s += " keep_const_fields";

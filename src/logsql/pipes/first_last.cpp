@@ -11,7 +11,7 @@ class FirstLastPipe final : public Pipe {
   FirstLastPipe(bool last, SortPipe sort) : last_(last), sort_(std::move(sort)) {}
   std::string String() const override {
     std::string s = last_ ? "last" : "first";
-    if (sort_.limit != 1) s += " " + std::to_string(sort_.limit);
+    if (sort_.limit != 1) s.append(" ").append(std::to_string(sort_.limit));
     s += " by (";
     for (size_t i = 0; i < sort_.by.size(); ++i) {
       if (i) s += ", ";

@@ -19,7 +19,7 @@ std::string GroupCountPipe::String() const {
   switch (kind_) {
     case Kind::kTop: {
       std::string s = "top";
-      if (limit_ != 10) s += " " + std::to_string(limit_);
+      if (limit_ != 10) s.append(" ").append(std::to_string(limit_));
       s += " by (" + FieldListString(fields_) + ")";
       if (hits_name_ != UniqueName("hits", fields_)) s += " hits as " + QuoteIfNeeded(hits_name_);
       if (!rank_name_.empty()) s += rank_name_ == "rank" ? " rank" : " rank as " + QuoteIfNeeded(rank_name_);

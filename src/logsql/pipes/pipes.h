@@ -133,6 +133,10 @@ class StatsPipe final : public Pipe {
   std::vector<StatsBucket> by_buckets;  // one per `by` entry; kind kNone = the plain value
   std::vector<StatsCall> calls;
 
+  // True when block headers answer it: no by-fields, no conditions, and functions that need
+  // only a block's row count and time range (count(), min(_time), ...).
+  bool UsesHeadersOnly() const;
+
   std::string String() const override;
   std::unique_ptr<Pipe> Clone() const override { return std::make_unique<StatsPipe>(*this); }
   void UpdateNeeded(NeededFields* needed) const override;
@@ -148,6 +152,8 @@ class StatsState {
   ~StatsState();
   StatsState(StatsState&&) noexcept;
   void Update(const ResultBlock& block);
+  // A whole block known from its header only (see StatsPipe::UsesHeadersOnly).
+  void UpdateFromHeader(uint64_t rows, int64_t min_ts, int64_t max_ts);
   void Merge(StatsState&& other);
   // By-fields then results; one row even without input when there are no by-fields.
   ResultBlock Result() const;

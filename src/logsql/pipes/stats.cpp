@@ -32,6 +32,14 @@ std::string StatsPipe::String() const {
   return out;
 }
 
+bool StatsPipe::UsesHeadersOnly() const {
+  if (!by.empty() || calls.empty()) return false;
+  for (const auto& c : calls) {
+    if (c.condition || !c.func->UsesHeaderOnly()) return false;
+  }
+  return true;
+}
+
 void StatsPipe::UpdateNeeded(NeededFields* needed) const {
   NeededFields mine;
   mine.SetOnly(by);

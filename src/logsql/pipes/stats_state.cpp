@@ -218,6 +218,14 @@ StatsState::StatsState(StatsState&&) noexcept = default;
 
 void StatsState::Update(const ResultBlock& block) { impl_->Update(block); }
 
+void StatsState::UpdateFromHeader(uint64_t rows, int64_t min_ts, int64_t max_ts) {
+  static const std::string kNoKey;
+  Group& g = impl_->GetGroup(kNoKey, {});
+  for (size_t i = 0; i < impl_->pipe.calls.size(); ++i) {
+    impl_->pipe.calls[i].func->UpdateFromHeader(g.states[i].get(), rows, min_ts, max_ts);
+  }
+}
+
 size_t StatsState::MemoryBytes() const { return impl_->bytes; }
 
 void StatsState::Merge(StatsState&& other) {

@@ -26,6 +26,10 @@ class Count final : public StatsFunc {
   void AddNeeded(NeededFields* needed) const override {
     for (const auto& f : fields()) needed->Add(f);  // count() reads no field
   }
+  bool UsesHeaderOnly() const override { return fields().empty() || (fields().size() == 1 && fields()[0] == "_time"); }
+  void UpdateFromHeader(FuncState* state, uint64_t rows, int64_t, int64_t) const override {
+    static_cast<CountState*>(state)->n += rows;
+  }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     if (fields().empty()) {
       if (!groups) {

@@ -97,6 +97,10 @@ class MinMax final : public StatsFunc {
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<MinMax>(*this); }
   std::unique_ptr<FuncState> NewState() const override { return std::make_unique<State>(); }
   bool ReadsNumbers() const override { return true; }
+  bool UsesHeaderOnly() const override { return fields().size() == 1 && fields()[0] == "_time"; }
+  void UpdateFromHeader(FuncState* state, uint64_t rows, int64_t min_ts, int64_t max_ts) const override {
+    if (rows > 0) static_cast<State*>(state)->OfferTime(kMin ? min_ts : max_ts);
+  }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     for (const auto* c : in.cols) {
       switch (c->type()) {

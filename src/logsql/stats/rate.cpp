@@ -33,6 +33,10 @@ class Rate final : public StatsFunc {
   bool UsesStep() const override { return true; }
   void AddNeeded(NeededFields*) const override {}
   std::string String() const override { return "rate()"; }
+  bool UsesHeaderOnly() const override { return true; }
+  void UpdateFromHeader(FuncState* state, uint64_t rows, int64_t, int64_t) const override {
+    static_cast<RateState*>(state)->n += rows;
+  }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     if (!groups) {
       static_cast<RateState*>(states[0])->n += in.rows;

@@ -55,6 +55,10 @@ class StatsFunc {
   virtual std::unique_ptr<FuncState> NewState() const = 0;
   // Adds rows [0, in.rows): row r into states[groups[r]], or all into states[0] without groups.
   virtual void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const = 0;
+  // Whether a block's header alone (rows, time range) can update it, and doing so: `count()`,
+  // `rate()`, `min(_time)`, `max(_time)` answer whole blocks without reading a column.
+  virtual bool UsesHeaderOnly() const { return false; }
+  virtual void UpdateFromHeader(FuncState* state, uint64_t rows, int64_t min_ts, int64_t max_ts) const {}
   // The fields it reads, added to `needed`.
   virtual void AddNeeded(NeededFields* needed) const;
   // True when it reads values as numbers (numerically stored columns then carry them).
