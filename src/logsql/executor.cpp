@@ -165,16 +165,12 @@ class WorkerStats {
   bool Update(const ResultBlock& b) {
     std::unique_ptr<StatsState> st = Take();
     st->Update(b);
-    const size_t bytes = st->MemoryBytes();
-    Give(std::move(st), bytes);
-    std::lock_guard<std::mutex> lock(mu_);
-    return memory_->Update(spec_.String(), &held_, total_bytes_);
+    return Give(std::move(st));
   }
   void UpdateFromHeader(uint64_t rows, int64_t min_ts, int64_t max_ts) {
     std::unique_ptr<StatsState> st = Take();
     st->UpdateFromHeader(rows, min_ts, max_ts);
-    const size_t bytes = st->MemoryBytes();
-    Give(std::move(st), bytes);
+    Give(std::move(st));
   }
   // The merged result (or partial states for a cluster router) for the rest of the chain.
   ResultBlock Finish() {
@@ -193,10 +189,12 @@ class WorkerStats {
     total_bytes_ -= st->MemoryBytes();
     return st;
   }
-  void Give(std::unique_ptr<StatsState> st, size_t bytes) {
+  bool Give(std::unique_ptr<StatsState> st) {
+    const size_t bytes = st->MemoryBytes();
     std::lock_guard<std::mutex> lock(mu_);
     total_bytes_ += bytes;
     pool_.push_back(std::move(st));
+    return memory_->Update(spec_, &held_, total_bytes_);
   }
 
   const StatsPipe& spec_;

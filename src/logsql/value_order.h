@@ -5,6 +5,7 @@
 // byte, and the empty string sorts first.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace vl::logsql {
@@ -13,6 +14,14 @@ namespace vl::logsql {
 int CompareValues(std::string_view a, std::string_view b);
 // Natural text order only.
 int CompareNatural(std::string_view a, std::string_view b);
+// A byte string whose bytewise order is the natural order of the values it was made from (digit
+// runs as length, digits and leading-zero count), for sorting many values: encode once, compare
+// with memcmp. False (and *out unspecified) for the rare value it cannot encode (bytes 0xFF,
+// digit runs of more than 255 digits): compare those with CompareNatural.
+bool AppendNaturalKey(std::string_view v, std::string* out);
+// The value an AppendNaturalKey encoding was made from.
+std::string DecodeNaturalKey(std::string_view key);
+
 // The value as a number the way CompareValues sees it (timestamps as Unix nanoseconds); false
 // when it is not one.
 bool ValueAsNumber(std::string_view s, double* out);

@@ -25,8 +25,8 @@ enum class FacetsMode { kNormal, kRemote, kMerge };
 
 class FacetsProcessor : public Processor {
  public:
-  FacetsProcessor(FacetsOptions o, FacetsMode mode, std::string text, Processor* next, QueryMemory* memory)
-      : o_(o), mode_(mode), text_(std::move(text)), next_(next), memory_(memory) {}
+  FacetsProcessor(const Pipe& pipe, FacetsOptions o, FacetsMode mode, Processor* next, QueryMemory* memory)
+      : pipe_(pipe), o_(o), mode_(mode), next_(next), memory_(memory) {}
 
   bool Push(ResultBlock&& b) override {
     if (mode_ == FacetsMode::kMerge) {
@@ -35,7 +35,7 @@ class FacetsProcessor : public Processor {
       total_ += b.rows;
       for (const auto& c : b.columns) Count(c, b.rows);
     }
-    return memory_->Update(text_, &held_, bytes_);
+    return memory_->Update(pipe_, &held_, bytes_);
   }
 
   bool Flush() override {
@@ -132,9 +132,9 @@ class FacetsProcessor : public Processor {
     }
   }
 
+  const Pipe& pipe_;
   FacetsOptions o_;
   FacetsMode mode_;
-  std::string text_;
   Processor* next_;
   QueryMemory* memory_;
   size_t held_ = 0;
@@ -163,7 +163,7 @@ class FacetsPipe final : public Pipe {
     needed->SetAll();
   }
   std::unique_ptr<Processor> MakeProcessor(Processor* next, QueryMemory* memory) const override {
-    return std::make_unique<FacetsProcessor>(o_, mode_, String(), next, memory);
+    return std::make_unique<FacetsProcessor>(*this, o_, mode_, next, memory);
   }
   PipeSplit Split() const override {
     PipeSplit s;

@@ -53,17 +53,16 @@ namespace {
 
 class GroupCountProcessor : public Processor {
  public:
-  GroupCountProcessor(const StatsPipe& counts, bool merge, bool top, uint64_t limit, bool with_hits,
-                      std::string rank_name, size_t nfields, std::string hits_name, std::string pipe_text,
-                      Processor* next, QueryMemory* memory)
-      : state_(counts), merge_(merge), top_(top), limit_(limit), with_hits_(with_hits), rank_name_(std::move(rank_name)),
-        nfields_(nfields), hits_name_(std::move(hits_name)), pipe_text_(std::move(pipe_text)), next_(next),
+  GroupCountProcessor(const Pipe& pipe, const StatsPipe& counts, bool merge, bool top, uint64_t limit, bool with_hits,
+                      std::string rank_name, size_t nfields, std::string hits_name, Processor* next, QueryMemory* memory)
+      : pipe_(pipe), state_(counts), merge_(merge), top_(top), limit_(limit), with_hits_(with_hits),
+        rank_name_(std::move(rank_name)), nfields_(nfields), hits_name_(std::move(hits_name)), next_(next),
         memory_(memory) {}
 
   bool Push(ResultBlock&& b) override {
     if (merge_) state_.ImportStates(b);
     else state_.Update(b);
-    return memory_->Update(pipe_text_, &held_, state_.MemoryBytes());
+    return memory_->Update(pipe_, &held_, state_.MemoryBytes());
   }
 
   bool Flush() override {
@@ -111,6 +110,7 @@ class GroupCountProcessor : public Processor {
   }
 
  private:
+  const Pipe& pipe_;
   StatsState state_;
   bool merge_, top_;
   uint64_t limit_;
@@ -118,7 +118,6 @@ class GroupCountProcessor : public Processor {
   std::string rank_name_;
   size_t nfields_;
   std::string hits_name_;
-  std::string pipe_text_;
   Processor* next_;
   QueryMemory* memory_;
   size_t held_ = 0;
@@ -127,8 +126,8 @@ class GroupCountProcessor : public Processor {
 }  // namespace
 
 std::unique_ptr<Processor> GroupCountPipe::MakeProcessor(Processor* next, QueryMemory* memory) const {
-  return std::make_unique<GroupCountProcessor>(*counts_, merge_, kind_ == Kind::kTop, limit_, with_hits_, rank_name_,
-                                               fields_.size(), hits_name_, String(), next, memory);
+  return std::make_unique<GroupCountProcessor>(*this, *counts_, merge_, kind_ == Kind::kTop, limit_, with_hits_,
+                                               rank_name_, fields_.size(), hits_name_, next, memory);
 }
 
 PipeSplit GroupCountPipe::Split() const {

@@ -135,7 +135,7 @@ std::atomic<size_t> default_query_memory{size_t{1} << 30};
 void QueryMemory::SetDefaultLimit(size_t bytes) { default_query_memory.store(bytes); }
 size_t QueryMemory::DefaultLimit() { return default_query_memory.load(); }
 
-bool QueryMemory::Update(std::string_view pipe, size_t* held, size_t bytes) {
+bool QueryMemory::Update(const Pipe& pipe, size_t* held, size_t bytes) {
   const size_t total = bytes >= *held ? used_.fetch_add(bytes - *held) + (bytes - *held)
                                       : used_.fetch_sub(*held - bytes) - (*held - bytes);
   *held = bytes;
@@ -144,7 +144,7 @@ bool QueryMemory::Update(std::string_view pipe, size_t* held, size_t bytes) {
   if (status_.ok()) {
     const std::string amount = limit_ >= (size_t{1} << 20) ? std::to_string(limit_ >> 20) + "MB"
                                                            : std::to_string(limit_ >> 10) + "KB";
-    status_ = Status::ResourceExhausted("cannot calculate [" + std::string(pipe) + "], since it requires more than " +
+    status_ = Status::ResourceExhausted("cannot calculate [" + pipe.String() + "], since it requires more than " +
                                         amount + " of memory (the query's budget, set by -memory.allowedBytes / "
                                         "-memory.allowedPercent)");
   }

@@ -16,10 +16,11 @@ namespace vl::logsql {
 namespace {
 
 struct SortKey {
-  std::string s;
+  std::string s;  // text keys: the AppendNaturalKey encoding, or the text itself when !natural
   double num = 0;
   bool is_num = false;
   bool empty = true;
+  bool natural = true;
 };
 
 bool ParseNumber(std::string_view s, double* out) {
@@ -38,7 +39,8 @@ bool ParseNumber(std::string_view s, double* out) {
   return ec == std::errc() && p == e && !std::isnan(*out);
 }
 
-// <0, 0, >0 in natural order: numbers numerically, numbers before strings, else bytewise.
+// <0, 0, >0 in natural order: numbers numerically, numbers before strings, else text in natural
+// order (bytewise over the encoded keys).
 int CompareKeys(const SortKey& a, const SortKey& b) {
   if (a.is_num && b.is_num) {
     if (a.num < b.num) return -1;
@@ -49,13 +51,14 @@ int CompareKeys(const SortKey& a, const SortKey& b) {
     if (a.empty || b.empty) return a.empty ? -1 : 1;  // empty first
     return a.is_num ? -1 : 1;
   }
-  return CompareNatural(a.s, b.s);
+  if (a.natural && b.natural) return a.s.compare(b.s);
+  return CompareNatural(a.natural ? DecodeNaturalKey(a.s) : a.s, b.natural ? DecodeNaturalKey(b.s) : b.s);
 }
 
 // A row kept for sorting: its keys, and where its values are (a kept block and a row in it).
 struct Row {
   std::vector<SortKey> keys;
-  std::string part;  // `partition by` key (length-prefixed values)
+  uint32_t part = 0;  // `partition by`: index into the partition keys
   uint32_t block = 0;
   uint32_t row = 0;
   uint64_t seq = 0;
@@ -76,22 +79,40 @@ class SortProcessor : public Processor {
     const uint32_t block_id = static_cast<uint32_t>(blocks_.size());
     std::vector<const ResultColumn*> key_cols;
     for (const auto& f : spec_.by) key_cols.push_back(b.Find(f.name));
+    // Dictionary columns: a key per distinct value, made once.
+    std::vector<std::vector<SortKey>> dict_keys(key_cols.size());
+    for (size_t k = 0; k < key_cols.size(); ++k) {
+      const ResultColumn* c = key_cols[k];
+      if (!c || c->type() != ResultColumn::Type::kDict) continue;
+      const auto& dict = c->dict();
+      dict_keys[k].resize(dict.size());
+      for (size_t d = 0; d < dict.size(); ++d) MakeTextKey(dict[d], &dict_keys[k][d]);
+    }
     std::vector<const ResultColumn*> part_cols;
     for (const auto& f : spec_.partition_by) part_cols.push_back(b.Find(f));
+    std::string part_key;
     for (size_t r = 0; r < b.rows; ++r) {
       Row row;
-      for (const auto* c : part_cols) {
-        const std::string_view v = c ? c->at(r) : std::string_view();
-        const uint32_t n = static_cast<uint32_t>(v.size());
-        row.part.append(reinterpret_cast<const char*>(&n), sizeof(n));
-        row.part.append(v);
+      if (!part_cols.empty()) {
+        part_key.clear();
+        for (const auto* c : part_cols) {
+          const std::string_view v = c ? c->at(r) : std::string_view();
+          const uint32_t n = static_cast<uint32_t>(v.size());
+          part_key.append(reinterpret_cast<const char*>(&n), sizeof(n));
+          part_key.append(v);
+        }
+        auto [it, inserted] = part_ids_.try_emplace(part_key, static_cast<uint32_t>(part_keys_.size()));
+        if (inserted) part_keys_.push_back(part_key);
+        row.part = it->second;
       }
       row.seq = seq_++;
       row.block = block_id;
       row.row = static_cast<uint32_t>(r);
       row.keys.resize(key_cols.size());
       for (size_t k = 0; k < key_cols.size(); ++k) {
-        if (key_cols[k]) MakeKey(*key_cols[k], r, &row.keys[k]);
+        if (!key_cols[k]) continue;
+        if (!dict_keys[k].empty()) row.keys[k] = dict_keys[k][key_cols[k]->codes()[r]];
+        else MakeKey(*key_cols[k], r, &row.keys[k]);
       }
       rows_.push_back(std::move(row));
     }
@@ -99,13 +120,13 @@ class SortProcessor : public Processor {
     AddBlock(std::move(b));
     // A top-k is trimmed as it goes; per partition it is not (partitions share rows_).
     if (k_ > 0 && spec_.partition_by.empty() && rows_.size() > 2 * k_ + 1024) Trim();
-    return memory_->Update(spec_.String(), &held_, block_bytes_ + rows_.size() * (sizeof(Row) + spec_.by.size() * sizeof(SortKey)));
+    return memory_->Update(spec_, &held_, block_bytes_ + rows_.size() * (sizeof(Row) + spec_.by.size() * sizeof(SortKey)));
   }
 
   bool Flush() override {
     if (!spec_.partition_by.empty()) {
       std::stable_sort(rows_.begin(), rows_.end(), [this](const Row& a, const Row& b) {
-        if (a.part != b.part) return a.part < b.part;
+        if (a.part != b.part) return part_keys_[a.part] < part_keys_[b.part];
         return RowLess(a, b);
       });
     } else if (k_ > 0 && rows_.size() > k_) {
@@ -153,9 +174,14 @@ class SortProcessor : public Processor {
         return;
       }
     }
-    key->s = c.at(r);
-    key->empty = key->s.empty();
-    key->is_num = ParseNumber(key->s, &key->num);
+    MakeTextKey(c.at(r), key);
+  }
+  static void MakeTextKey(std::string_view v, SortKey* key) {
+    key->empty = v.empty();
+    key->is_num = ParseNumber(v, &key->num);
+    if (key->is_num) return;
+    key->natural = AppendNaturalKey(v, &key->s);
+    if (!key->natural) key->s.assign(v);
   }
 
   struct KeptBlock {
@@ -249,6 +275,8 @@ class SortProcessor : public Processor {
   std::unordered_map<std::string, size_t> ids_;
   std::vector<Row> rows_;
   std::vector<KeptBlock> blocks_;
+  std::unordered_map<std::string, uint32_t> part_ids_;  // partition key -> index in part_keys_
+  std::vector<std::string> part_keys_;
 };
 
 }  // namespace

@@ -70,7 +70,7 @@ class StatsProcessor : public Processor {
     } else {
       state_.Update(b);
     }
-    return memory_->Update(pipe_.String(), &held_, state_.MemoryBytes());
+    return memory_->Update(pipe_, &held_, state_.MemoryBytes());
   }
   bool Flush() override {
     const bool export_states = pipe_.mode == StatsMode::kRemote || pipe_.mode == StatsMode::kProxy;
