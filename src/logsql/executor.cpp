@@ -160,7 +160,8 @@ struct BlockCounters {
 // end. Nothing is serialized per block.
 class WorkerStats {
  public:
-  WorkerStats(const StatsPipe& spec, QueryMemory* memory) : spec_(spec), memory_(memory) {}
+  // `named` is the pipe a memory error names: the stats pipe, or the pipe it aggregates for.
+  WorkerStats(const StatsPipe& spec, const Pipe& named, QueryMemory* memory) : spec_(spec), named_(named), memory_(memory) {}
   // False once the states are over the query's memory budget.
   bool Update(const ResultBlock& b) {
     std::unique_ptr<StatsState> st = Take();
@@ -194,10 +195,11 @@ class WorkerStats {
     std::lock_guard<std::mutex> lock(mu_);
     total_bytes_ += bytes;
     pool_.push_back(std::move(st));
-    return memory_->Update(spec_, &held_, total_bytes_);
+    return memory_->Update(named_, &held_, total_bytes_);
   }
 
   const StatsPipe& spec_;
+  const Pipe& named_;
   QueryMemory* memory_;
   std::mutex mu_;
   std::vector<std::unique_ptr<StatsState>> pool_;  // one per worker that has been busy
@@ -237,7 +239,7 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
       }
     }
   }
-  if (lead_stats) stats = std::make_unique<WorkerStats>(*lead_stats, &memory);
+  if (lead_stats) stats = std::make_unique<WorkerStats>(*lead_stats, *pipes[in_worker], &memory);
   // The rest of the chain, built back to front.
   std::vector<std::unique_ptr<Processor>> chain;
   chain.push_back(MakeSinkProcessor(&sink));

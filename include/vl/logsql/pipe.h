@@ -53,6 +53,8 @@ class Processor {
   virtual bool Flush() = 0;
 };
 
+class Pipe;
+
 // Memory held by the stateful pipes of one query (stats, sort, uniq, top, ...), charged against
 // one budget: the query fails with an error naming the pipe that went over, and nothing else
 // (the node, other queries) is affected. The default budget is set from `-memory.allowedBytes`
@@ -63,8 +65,8 @@ class QueryMemory {
   explicit QueryMemory(size_t limit) : limit_(limit) {}
 
   // `pipe` now holds `bytes` where it held `*held` before (updated). False once the query's total
-  // is over the budget; status() then says so.
-  bool Update(std::string_view pipe, size_t* held, size_t bytes);
+  // is over the budget; status() then says so, naming the pipe (its String(), asked only then).
+  bool Update(const Pipe& pipe, size_t* held, size_t bytes);
   Status status() const;
   size_t limit() const { return limit_; }
 
