@@ -174,11 +174,20 @@ class WorkerStats {
     Give(std::move(st));
   }
   // The merged result (or partial states for a cluster router) for the rest of the chain.
-  ResultBlock Finish() {
+  // `to_merger`: the next stage merges partial states (it is the pipe's merging half) and takes
+  // them over whole.
+  void Finish(Processor* next, bool to_merger) {
     StatsState merged(spec_);
+    // The biggest state absorbs the others: fewer groups move.
+    std::sort(pool_.begin(), pool_.end(), [](const auto& a, const auto& b) { return a->MemoryBytes() > b->MemoryBytes(); });
     for (auto& st : pool_) merged.Merge(std::move(*st));
     pool_.clear();
-    return spec_.mode == StatsMode::kRemote ? merged.ExportStates() : merged.Result();
+    if (to_merger) {
+      next->PushStates(std::move(merged));
+      return;
+    }
+    ResultBlock out = spec_.mode == StatsMode::kRemote ? merged.ExportStates() : merged.Result();
+    if (out.rows > 0) next->Push(std::move(out));
   }
 
  private:
@@ -308,10 +317,7 @@ Status RunRowsQuery(const Searchable& data, const SearchSpec& spec, const Query&
   VL_RETURN_IF_ERROR(memory.status());
   if (!st.ok() && !(stop.load() && st.code() == Status::Code::kCancelled)) return st;
   std::lock_guard<std::mutex> lock(mu);
-  if (stats) {
-    ResultBlock out = stats->Finish();
-    if (out.rows > 0) head->Push(std::move(out));
-  }
+  if (stats) stats->Finish(head, merge_half != nullptr);
   head->Flush();
   return memory.status();
 }

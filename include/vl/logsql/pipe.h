@@ -43,12 +43,18 @@ class NeededFields {
   std::vector<std::string> except_;    // when all_: the unwanted ones
 };
 
+class StatsState;
+
 // One stage of a running pipe chain. Calls are serialized by the executor.
 class Processor {
  public:
   virtual ~Processor() = default;
   // Returns false once no more input is wanted (limit reached, sink stopped).
   virtual bool Push(ResultBlock&& block) = 0;
+  // Partial stats states merged by the search workers, for a stage that merges partial states
+  // (a router's half of stats, top, uniq): taken over whole instead of exported and re-read.
+  // The default pushes them exported.
+  virtual bool PushStates(StatsState&& states);
   // End of input: emit buffered state downstream, then flush downstream.
   virtual bool Flush() = 0;
 };

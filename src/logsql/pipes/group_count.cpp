@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "../value_order.h"
 
 namespace vl::logsql::pipes {
 
@@ -65,6 +64,12 @@ class GroupCountProcessor : public Processor {
     return memory_->Update(pipe_, &held_, state_.MemoryBytes());
   }
 
+  bool PushStates(StatsState&& states) override {
+    if (!merge_) return Processor::PushStates(std::move(states));
+    state_.Merge(std::move(states));
+    return memory_->Update(pipe_, &held_, state_.MemoryBytes());
+  }
+
   bool Flush() override {
     ResultBlock counts = state_.Result();  // by-fields, then hits
     const size_t n = counts.rows;
@@ -73,18 +78,24 @@ class GroupCountProcessor : public Processor {
     for (size_t r = 0; r < n; ++r) hits[r] = std::stoull(std::string(hc.at(r)));
     std::vector<size_t> order(n);
     for (size_t i = 0; i < n; ++i) order[i] = i;
-    // top: most hits first; both: ties (and uniq rows) in value order, so answers are stable.
+    // top: most hits first, ties in byte order of the values (as VictoriaLogs breaks them);
+    // uniq: byte order of the values, so answers are stable. Only the rows kept are ordered.
     auto values_less = [&](size_t a, size_t b) {
       for (size_t f = 0; f < nfields_; ++f) {
-        const int c = CompareNatural(counts.columns[f].at(a), counts.columns[f].at(b));
+        const int c = counts.columns[f].at(a).compare(counts.columns[f].at(b));
         if (c != 0) return c < 0;
       }
       return false;
     };
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    auto less = [&](size_t a, size_t b) {
       if (top_ && hits[a] != hits[b]) return hits[a] > hits[b];
       return values_less(a, b);
-    });
+    };
+    if (limit_ > 0 && order.size() > limit_) {
+      std::partial_sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(limit_), order.end(), less);
+    } else {
+      std::sort(order.begin(), order.end(), less);
+    }
     // uniq with a limit: beyond it the counts are not reported (as VictoriaLogs reports them).
     const bool over = !top_ && limit_ > 0 && n > limit_;
     if (limit_ > 0 && order.size() > limit_) order.resize(limit_);

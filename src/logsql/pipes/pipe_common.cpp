@@ -110,6 +110,8 @@ class SinkProcessor : public Processor {
 
 }  // namespace
 
+bool Processor::PushStates(StatsState&& states) { return Push(states.ExportStates()); }
+
 std::unique_ptr<Processor> MakeRowWiseProcessor(const Pipe& pipe, Processor* next) {
   return std::make_unique<RowWiseProcessor>(pipe, next);
 }

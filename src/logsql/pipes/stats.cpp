@@ -72,6 +72,11 @@ class StatsProcessor : public Processor {
     }
     return memory_->Update(pipe_, &held_, state_.MemoryBytes());
   }
+  bool PushStates(StatsState&& states) override {
+    if (pipe_.mode != StatsMode::kLocal && pipe_.mode != StatsMode::kProxy) return Processor::PushStates(std::move(states));
+    state_.Merge(std::move(states));
+    return memory_->Update(pipe_, &held_, state_.MemoryBytes());
+  }
   bool Flush() override {
     const bool export_states = pipe_.mode == StatsMode::kRemote || pipe_.mode == StatsMode::kProxy;
     ResultBlock out = export_states ? state_.ExportStates() : state_.Result();

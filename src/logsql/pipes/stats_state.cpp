@@ -1,6 +1,7 @@
 // The group table of a `stats` pipe: by-field values (bucketed) -> one state per function.
 // A block is grouped once (group id per row, or one group for the whole block when the by-columns
 // are constant), then each function updates its states for the whole block in one call.
+#include <cstring>
 #include <unordered_map>
 
 #include "vl/common/time_util.h"
@@ -14,8 +15,9 @@ namespace vl::logsql {
 
 namespace {
 
+// A group: its functions' states. Its by-values are not kept apart: the map key holds them
+// (length-prefixed, see AppendKeyPart), one allocation fewer per group.
 struct Group {
-  std::vector<std::string> by_values;
   std::vector<std::unique_ptr<stats::FuncState>> states;
   uint64_t epoch = 0;  // the block that last saw it, and its id in that block
   uint32_t local_id = 0;
@@ -42,19 +44,18 @@ struct StatsState::Impl {
     return n;
   }
 
-  Group NewGroup(const std::vector<std::string_view>& by_vals) const {
+  Group NewGroup() const {
     Group g;
-    g.by_values.assign(by_vals.begin(), by_vals.end());
     g.states.reserve(pipe.calls.size());
     for (const auto& c : pipe.calls) g.states.push_back(c.func->NewState());
     return g;
   }
 
-  Group& GetGroup(const std::string& key, const std::vector<std::string_view>& by_vals) {
+  Group& GetGroup(const std::string& key) {
     auto it = groups.find(key);
     if (it != groups.end()) return it->second;
     bytes += GroupOverhead(key);
-    return groups.emplace(key, NewGroup(by_vals)).first->second;
+    return groups.emplace(key, NewGroup()).first->second;
   }
 
   // Scratch for GroupOfRow, reused across rows.
@@ -92,7 +93,7 @@ struct StatsState::Impl {
       gk->by_vals[i] = v;
       stats::AppendKeyPart(v, &gk->key);
     }
-    return GetGroup(gk->key, gk->by_vals);
+    return GetGroup(gk->key);
   }
 
   // Groups the rows of `b`: *ids gets a block-local group id per row and *local the groups, or
@@ -220,7 +221,7 @@ void StatsState::Update(const ResultBlock& block) { impl_->Update(block); }
 
 void StatsState::UpdateFromHeader(uint64_t rows, int64_t min_ts, int64_t max_ts) {
   static const std::string kNoKey;
-  Group& g = impl_->GetGroup(kNoKey, {});
+  Group& g = impl_->GetGroup(kNoKey);
   for (size_t i = 0; i < impl_->pipe.calls.size(); ++i) {
     impl_->pipe.calls[i].func->UpdateFromHeader(g.states[i].get(), rows, min_ts, max_ts);
   }
@@ -229,15 +230,26 @@ void StatsState::UpdateFromHeader(uint64_t rows, int64_t min_ts, int64_t max_ts)
 size_t StatsState::MemoryBytes() const { return impl_->bytes; }
 
 void StatsState::Merge(StatsState&& other) {
-  for (auto& [key, g] : other.impl_->groups) {
-    auto it = impl_->groups.find(key);
-    if (it == impl_->groups.end()) {
-      impl_->groups.emplace(key, std::move(g));
-      continue;
+  auto& mine = impl_->groups;
+  auto& theirs = other.impl_->groups;
+  if (mine.empty()) {
+    mine.swap(theirs);
+  } else {
+    mine.reserve(mine.size() + theirs.size());
+    // Groups only the other has move over as they are (their map nodes too).
+    for (auto it = theirs.begin(); it != theirs.end();) {
+      auto next = std::next(it);
+      auto found = mine.find(it->first);
+      if (found == mine.end()) {
+        mine.insert(theirs.extract(it));
+      } else {
+        Group& g = it->second;
+        for (size_t i = 0; i < g.states.size(); ++i) found->second.states[i]->Merge(std::move(*g.states[i]));
+      }
+      it = next;
     }
-    for (size_t i = 0; i < g.states.size(); ++i) it->second.states[i]->Merge(std::move(*g.states[i]));
   }
-  other.impl_->groups.clear();
+  theirs.clear();
   other.impl_->bytes = 0;
   impl_->RecountBytes();
 }
@@ -273,10 +285,17 @@ namespace {
 class StatsOutput {
  public:
   explicit StatsOutput(const StatsPipe& pipe) : pipe_(pipe), cols_(pipe.by.size() + pipe.calls.size()) {}
-  // Appends one row for `g`; `render(i, out)` appends the value of function column i.
+  // Appends one row for the group of `key`; `render(i, out)` appends the value of function
+  // column i.
   template <typename Render>
-  void Add(const Group& g, Render&& render) {
-    for (size_t i = 0; i < pipe_.by.size(); ++i) cols_[i].Add(g.by_values[i]);
+  void Add(std::string_view key, Render&& render) {
+    for (size_t i = 0; i < pipe_.by.size(); ++i) {
+      uint32_t n = 0;
+      if (key.size() >= sizeof(n)) std::memcpy(&n, key.data(), sizeof(n));
+      n = static_cast<uint32_t>(std::min<size_t>(n, key.size() - std::min(key.size(), sizeof(n))));
+      cols_[i].Add(key.substr(sizeof(n), n));
+      key.remove_prefix(std::min(key.size(), sizeof(n) + n));
+    }
     for (size_t i = 0; i < pipe_.calls.size(); ++i) {
       buf_.clear();
       render(i, &buf_);
@@ -308,7 +327,7 @@ ResultBlock StatsState::ExportStates() const {
   StatsOutput out(pipe);
   for (const auto& entry : impl_->groups) {
     const Group& g = entry.second;
-    out.Add(g, [&](size_t i, std::string* buf) {
+    out.Add(entry.first, [&](size_t i, std::string* buf) {
       AppendLengthPrefixed(pipe.calls[i].func->name(), buf);
       g.states[i]->Export(buf);
     });
@@ -319,10 +338,12 @@ ResultBlock StatsState::ExportStates() const {
 ResultBlock StatsState::Result() const {
   const StatsPipe& pipe = impl_->pipe;
   StatsOutput out(pipe);
-  auto emit = [&](const Group& g) { out.Add(g, [&](size_t i, std::string* buf) { g.states[i]->Result(buf); }); };
+  auto emit = [&](std::string_view key, const Group& g) {
+    out.Add(key, [&](size_t i, std::string* buf) { g.states[i]->Result(buf); });
+  };
   // Without `by`, one row even for zero input rows.
-  if (impl_->groups.empty() && pipe.by.empty()) emit(impl_->NewGroup({}));
-  for (const auto& entry : impl_->groups) emit(entry.second);
+  if (impl_->groups.empty() && pipe.by.empty()) emit({}, impl_->NewGroup());
+  for (const auto& entry : impl_->groups) emit(entry.first, entry.second);
   return out.Build();
 }
 
