@@ -407,7 +407,7 @@ Status ResolveSubqueries(Query& query, const SubqueryRunner& run) {
     Query& sub = *f.mutable_pending_subquery();
     // Its own subqueries first.
     VL_RETURN_IF_ERROR(ResolveSubqueries(sub, run));
-    const std::string field = PipeAs<FieldsPipe>(*sub.pipes().back())->fields()[0];
+    const std::string field = SubqueryValueField(sub);
     ValuesSink values(field);
     VL_RETURN_IF_ERROR(run(sub, values));
     f.ResolveSubquery(values.Take());

@@ -79,9 +79,8 @@ std::unique_ptr<Query> Parser::ParseSubquery(bool one_field) {
   if (!q) return nullptr;
   if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')' after the subquery");
   const auto& pipes = q->pipes();
-  const FieldsPipe* last = pipes.empty() ? nullptr : PipeAs<FieldsPipe>(*pipes.back());
-  if (one_field && (!last || last->fields().size() != 1 || last->fields()[0].find('*') != std::string::npos)) {
-    return FailNull("the subquery must end with `| fields <one field>`", "a subquery returning one field");
+  if (one_field && SubqueryValueField(*q).empty()) {
+    return FailNull("the subquery must end with `| fields <one field>` or `| uniq by (<one field>)`", "a subquery returning one field");
   }
   Next();  // )
   return q;

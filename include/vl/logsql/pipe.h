@@ -33,6 +33,8 @@ class NeededFields {
   // No longer this exact name: a pipe writes it without reading it.
   void Remove(std::string_view name);
   void SetAll() { *this = NeededFields(); }
+  // When !all(): the wanted patterns.
+  const std::vector<std::string>& patterns() const { return patterns_; }
 
   // Some stage reads values as numbers: numerically stored columns then also carry them.
   bool numbers = false;

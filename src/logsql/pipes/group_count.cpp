@@ -153,6 +153,24 @@ PipeSplit GroupCountPipe::Split() const {
   return s;
 }
 
+}  // namespace vl::logsql::pipes
+
+namespace vl::logsql {
+
+std::string SubqueryValueField(const Query& q) {
+  if (q.pipes().empty()) return "";
+  const Pipe& last = *q.pipes().back();
+  if (const auto* f = PipeAs<FieldsPipe>(last)) {
+    return f->fields().size() == 1 && f->fields()[0].find('*') == std::string::npos ? f->fields()[0] : "";
+  }
+  if (const auto* u = PipeAs<pipes::GroupCountPipe>(last)) return u->UniqSingleField();
+  return "";
+}
+
+}  // namespace vl::logsql
+
+namespace vl::logsql::pipes {
+
 namespace {
 
 // `(a, b)` or `a, b` after an optional `by`.

@@ -15,6 +15,11 @@ class GroupCountPipe final : public Pipe {
   GroupCountPipe(Kind kind, std::vector<std::string> fields, uint64_t limit, std::string hits_name, bool with_hits,
                  std::string rank_name);
 
+  // `uniq by (x)` without hits: the field x, else "".
+  std::string UniqSingleField() const {
+    return kind_ == Kind::kUniq && fields_.size() == 1 && !with_hits_ && limit_ == 0 ? fields_[0] : "";
+  }
+
   std::string String() const override;
   std::unique_ptr<Pipe> Clone() const override { return std::make_unique<GroupCountPipe>(*this); }
   void UpdateNeeded(NeededFields* needed) const override;

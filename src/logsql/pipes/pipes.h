@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vl/logsql/pipe.h"
+#include "vl/logsql/query.h"
 #include "vl/logsql/stats_bucket.h"
 
 namespace vl::logsql {
@@ -168,6 +169,10 @@ class StatsState {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The one field a value-list subquery (`in(<query>)`) returns: its last pipe is `fields x` or
+// `uniq by (x)`. Empty when it is neither.
+std::string SubqueryValueField(const Query& q);
 
 // The row-wise processor: Apply() on each block.
 std::unique_ptr<Processor> MakeRowWiseProcessor(const Pipe& pipe, Processor* next);

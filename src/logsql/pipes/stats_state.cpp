@@ -69,6 +69,12 @@ struct StatsState::Impl {
   // The group of row `r`, keyed by its by-field values (absent columns count as empty), each in
   // its bucket when `bucket` (states imported from elsewhere are bucketed already).
   Group& GroupOfRow(const std::vector<const ResultColumn*>& by_cols, size_t r, GroupKey* gk, bool bucket = true) {
+    KeyOfRow(by_cols, r, gk, bucket);
+    return GetGroup(gk->key);
+  }
+
+  // The key of row `r`'s group into gk->key.
+  void KeyOfRow(const std::vector<const ResultColumn*>& by_cols, size_t r, GroupKey* gk, bool bucket) {
     gk->key.clear();
     gk->by_vals.resize(by_cols.size());
     gk->bucket_text.resize(by_cols.size());
@@ -93,7 +99,6 @@ struct StatsState::Impl {
       gk->by_vals[i] = v;
       stats::AppendKeyPart(v, &gk->key);
     }
-    return GetGroup(gk->key);
   }
 
   // Groups the rows of `b`: *ids gets a block-local group id per row and *local the groups, or
@@ -140,7 +145,18 @@ struct StatsState::Impl {
       }
       return;
     }
-    for (size_t r = 0; r < b.rows; ++r) (*ids)[r] = local_id(&GroupOfRow(by_cols, r, &gk));
+    // Neighbouring rows often share a group (time buckets, sorted values): compare the key with
+    // the previous row's before hashing it.
+    std::string prev_key;
+    int64_t prev_id = -1;
+    for (size_t r = 0; r < b.rows; ++r) {
+      KeyOfRow(by_cols, r, &gk, /*bucket=*/true);
+      if (prev_id < 0 || gk.key != prev_key) {
+        prev_id = local_id(&GetGroup(gk.key));
+        prev_key = gk.key;
+      }
+      (*ids)[r] = static_cast<uint32_t>(prev_id);
+    }
   }
 
   // The columns a function reads from `b`: those its field patterns select, or all.
