@@ -9,7 +9,7 @@
 
 namespace vl::logsql {
 
-bool ValueAsNumber(std::string_view s, double* out) {
+bool ParsePlainNumber(std::string_view s, double* out) {
   if (s.empty()) return false;
   if (s.size() >= 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T') {
     int64_t ns;
@@ -22,7 +22,11 @@ bool ValueAsNumber(std::string_view s, double* out) {
   const char* e = b + s.size();
   if (*b == '+') ++b;
   auto [p, ec] = std::from_chars(b, e, *out);
-  if (ec == std::errc() && p == e) return !std::isnan(*out);
+  return ec == std::errc() && p == e && !std::isnan(*out);
+}
+
+bool ValueAsNumber(std::string_view s, double* out) {
+  if (ParsePlainNumber(s, out)) return true;
   // Durations (`1.5s`), sizes (`10KB`), hex and `_`-separated numbers.
   return ParseRangeNumber(s, out) && !std::isnan(*out);
 }

@@ -22,6 +22,8 @@ bool AppendNaturalKey(std::string_view v, std::string* out);
 // The value an AppendNaturalKey encoding was made from.
 std::string DecodeNaturalKey(std::string_view key);
 
+// A decimal number or an RFC3339 timestamp (as Unix nanoseconds); false otherwise.
+bool ParsePlainNumber(std::string_view s, double* out);
 // The value as a number the way CompareValues sees it (timestamps as Unix nanoseconds); false
 // when it is not one.
 bool ValueAsNumber(std::string_view s, double* out);

@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "vl/common/status.h"
+#include "vl/common/utf8.h"
 
 namespace vl::logsql::pipes {
 
@@ -95,8 +96,7 @@ vl::Status SplitPattern(std::string_view pattern, std::vector<RawStep>* steps);
 // Go's html.UnescapeString, appended to *out.
 void AppendHtmlUnescaped(std::string_view s, std::string* out);
 
-// Appends code point `cp` as UTF-8 (U+FFFD for surrogates and values above U+10FFFF).
-void AppendUtf8(uint32_t cp, std::string* out);
+using vl::AppendUtf8;
 
 // Decodes the rune at the start of non-empty `s` as Go's utf8.DecodeRuneInString does: returns its
 // byte length; an invalid or truncated sequence gives *cp = U+FFFD and length 1.

@@ -23,22 +23,6 @@ struct SortKey {
   bool natural = true;
 };
 
-bool ParseNumber(std::string_view s, double* out) {
-  if (s.empty()) return false;
-  if (s.size() >= 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T') {  // RFC3339 timestamps
-    int64_t ns;
-    if (ParseRFC3339(s, &ns)) {
-      *out = static_cast<double>(ns);
-      return true;
-    }
-  }
-  const char* b = s.data();
-  const char* e = b + s.size();
-  if (*b == '+') ++b;
-  auto [p, ec] = std::from_chars(b, e, *out);
-  return ec == std::errc() && p == e && !std::isnan(*out);
-}
-
 // <0, 0, >0 in natural order: numbers numerically, numbers before strings, else text in natural
 // order (bytewise over the encoded keys).
 int CompareKeys(const SortKey& a, const SortKey& b) {
@@ -178,7 +162,7 @@ class SortProcessor : public Processor {
   }
   static void MakeTextKey(std::string_view v, SortKey* key) {
     key->empty = v.empty();
-    key->is_num = ParseNumber(v, &key->num);
+    key->is_num = ParsePlainNumber(v, &key->num);
     if (key->is_num) return;
     key->natural = AppendNaturalKey(v, &key->s);
     if (!key->natural) key->s.assign(v);

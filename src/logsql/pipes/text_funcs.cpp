@@ -1,5 +1,7 @@
 #include "text_funcs.h"
 
+#include "vl/common/utf8.h"
+
 #include <unordered_set>
 
 #include "vl/common/tokenizer.h"
@@ -55,26 +57,6 @@ bool IsValidUtf8(std::string_view s) {
     i += len;
   }
   return true;
-}
-
-// Go's utf8.AppendRune; invalid code points become U+FFFD.
-void AppendRune(uint32_t r, std::string* out) {
-  if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = kRuneError;
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
 }
 
 int HexVal(char c) {
@@ -164,7 +146,7 @@ size_t UnquoteGo(std::string_view s, std::string_view* view, std::string* buf, b
     if (c == '\n') return fail();
     if (c >= 0x80) {
       size_t len = 0;
-      AppendRune(DecodeRune(s, i, &len), buf);  // invalid bytes -> U+FFFD
+      AppendUtf8(DecodeRune(s, i, &len), buf);  // invalid bytes -> U+FFFD
       i += len;
       continue;
     }
@@ -200,7 +182,7 @@ size_t UnquoteGo(std::string_view s, std::string_view* view, std::string* buf, b
           buf->push_back(static_cast<char>(v));  // a single raw byte
         } else {
           if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return fail();
-          AppendRune(v, buf);
+          AppendUtf8(v, buf);
         }
         break;
       }
@@ -480,7 +462,7 @@ void UnescapeJsonBestEffort(std::string_view s, std::string* out) {
         const std::string_view xs = s.substr(i, 4);
         i += 4;
         if (x < 0xD800 || x > 0xDFFF) {
-          AppendRune(x, out);
+          AppendUtf8(x, out);
           break;
         }
         uint32_t x1 = 0;
@@ -491,9 +473,9 @@ void UnescapeJsonBestEffort(std::string_view s, std::string* out) {
         }
         i += 6;
         if (x < 0xDC00 && x1 >= 0xDC00 && x1 <= 0xDFFF) {
-          AppendRune(0x10000 + ((x - 0xD800) << 10) + (x1 - 0xDC00), out);
+          AppendUtf8(0x10000 + ((x - 0xD800) << 10) + (x1 - 0xDC00), out);
         } else {
-          AppendRune(kRuneError, out);
+          AppendUtf8(kRuneError, out);
         }
         break;
       }

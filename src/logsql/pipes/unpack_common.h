@@ -55,4 +55,35 @@ class UnpackWriter {
   std::string name_buf_;
 };
 
+// The pipe the unpack_* pipes are: options plus a Format that names the pipe
+// (`static constexpr const char* kName`) and makes, per block, a parser with
+// `Parse(std::string_view value, emit)` calling emit(name, value) for each field it finds.
+template <typename Format>
+class UnpackPipe final : public Pipe {
+ public:
+  UnpackPipe(UnpackOptions opts, Format format) : opts_(std::move(opts)), format_(std::move(format)) {}
+  std::string String() const override { return std::string(Format::kName) + opts_.condition.String() + opts_.String(); }
+  std::unique_ptr<Pipe> Clone() const override { return std::make_unique<UnpackPipe>(*this); }
+  void UpdateNeeded(NeededFields* needed) const override { opts_.AddNeeded(needed); }
+  bool IsRowWise() const override { return true; }
+  ResultBlock Apply(ResultBlock&& b) const override {
+    const ResultColumn* in = b.Find(opts_.from);
+    if (!in) return std::move(b);
+    const Bitmap rows = opts_.condition.Rows(b);
+    UnpackWriter w(b, opts_);
+    auto parser = format_.MakeParser();
+    for (size_t r = 0; r < b.rows; ++r) {
+      const std::string_view v = in->at(r);
+      if (!rows[r] || v.empty()) continue;
+      parser.Parse(v, [&](std::string_view name, std::string_view value) { w.Set(r, name, value); });
+    }
+    w.Finish(&b);
+    return std::move(b);
+  }
+
+ private:
+  UnpackOptions opts_;
+  Format format_;
+};
+
 }  // namespace vl::logsql::pipes

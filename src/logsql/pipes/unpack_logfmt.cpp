@@ -6,31 +6,18 @@
 namespace vl::logsql::pipes {
 namespace {
 
-class UnpackLogfmtPipe final : public Pipe {
- public:
-  explicit UnpackLogfmtPipe(UnpackOptions opts) : opts_(std::move(opts)) {}
-  std::string String() const override { return "unpack_logfmt" + opts_.condition.String() + opts_.String(); }
-  std::unique_ptr<Pipe> Clone() const override { return std::make_unique<UnpackLogfmtPipe>(*this); }
-  void UpdateNeeded(NeededFields* needed) const override { opts_.AddNeeded(needed); }
-  bool IsRowWise() const override { return true; }
-  ResultBlock Apply(ResultBlock&& b) const override {
-    const Bitmap rows = opts_.condition.Rows(b);
-    const ResultColumn* in = b.Find(opts_.from);
-    if (!in) return std::move(b);
-    UnpackWriter w(b, opts_);
+struct LogfmtFormat {
+  static constexpr const char* kName = "unpack_logfmt";
+  struct Parser {
     std::vector<TextField> kvs;
     std::string scratch;
-    for (size_t r = 0; r < b.rows; ++r) {
-      if (!rows[r]) continue;
-      ParseLogfmt(in->at(r), &kvs, &scratch);
-      for (const auto& [k, v] : kvs) w.Set(r, k.empty() ? std::string_view("_msg") : k, v);
+    template <typename Emit>
+    void Parse(std::string_view v, Emit&& emit) {
+      ParseLogfmt(v, &kvs, &scratch);
+      for (const auto& [k, val] : kvs) emit(k.empty() ? std::string_view("_msg") : k, val);
     }
-    w.Finish(&b);
-    return std::move(b);
-  }
-
- private:
-  UnpackOptions opts_;
+  };
+  Parser MakeParser() const { return {}; }
 };
 
 }  // namespace
@@ -40,7 +27,7 @@ std::unique_ptr<Pipe> ParseUnpackLogfmt(parser_internal::Parser& p) {
   if (!opts.condition.Parse(p)) return nullptr;
   using O = UnpackOptions;
   if (!opts.ParseTrailing(p, O::kFrom | O::kFields | O::kPrefix | O::kKeep | O::kSkipEmpty)) return nullptr;
-  return std::make_unique<UnpackLogfmtPipe>(std::move(opts));
+  return std::make_unique<UnpackPipe<LogfmtFormat>>(std::move(opts), LogfmtFormat{});
 }
 
 }  // namespace vl::logsql::pipes

@@ -9,35 +9,21 @@
 namespace vl::logsql::pipes {
 namespace {
 
-class UnpackSyslogPipe final : public Pipe {
- public:
-  UnpackSyslogPipe(UnpackOptions opts, int64_t offset_ns, int64_t now_ns)
-      : opts_(std::move(opts)), offset_ns_(offset_ns), now_ns_(now_ns) {}
-  std::string String() const override { return "unpack_syslog" + opts_.condition.String() + opts_.String(); }
-  std::unique_ptr<Pipe> Clone() const override { return std::make_unique<UnpackSyslogPipe>(*this); }
-  void UpdateNeeded(NeededFields* needed) const override { opts_.AddNeeded(needed); }
-  bool IsRowWise() const override { return true; }
-  ResultBlock Apply(ResultBlock&& b) const override {
-    const Bitmap rows = opts_.condition.Rows(b);
-    const ResultColumn* in = b.Find(opts_.from);
-    if (!in) return std::move(b);
-    UnpackWriter w(b, opts_);
+struct SyslogFormat {
+  static constexpr const char* kName = "unpack_syslog";
+  int64_t offset_ns = 0;
+  int64_t now_ns = 0;
+  struct Parser {
+    int64_t offset_ns, now_ns;
     std::vector<std::pair<std::string_view, std::string_view>> fields;
     std::string scratch;
-    for (size_t r = 0; r < b.rows; ++r) {
-      const std::string_view v = in->at(r);
-      if (!rows[r] || v.empty()) continue;
-      ParseSyslog(v, now_ns_, offset_ns_, &fields, &scratch);
-      for (const auto& [k, val] : fields) w.Set(r, k, val);
+    template <typename Emit>
+    void Parse(std::string_view v, Emit&& emit) {
+      ParseSyslog(v, now_ns, offset_ns, &fields, &scratch);
+      for (const auto& [k, val] : fields) emit(k, val);
     }
-    w.Finish(&b);
-    return std::move(b);
-  }
-
- private:
-  UnpackOptions opts_;
-  int64_t offset_ns_;
-  int64_t now_ns_;
+  };
+  Parser MakeParser() const { return Parser{offset_ns, now_ns, {}, {}}; }
 };
 
 }  // namespace
@@ -47,15 +33,16 @@ std::unique_ptr<Pipe> ParseUnpackSyslog(parser_internal::Parser& p) {
   if (!opts.condition.Parse(p)) return nullptr;
   using O = UnpackOptions;
   if (!opts.ParseTrailing(p, O::kFrom | O::kPrefix | O::kKeep | O::kOffset)) return nullptr;
-  int64_t offset_ns = 0;
+  SyslogFormat format;
+  format.now_ns = p.now();
   if (!opts.offset.empty()) {
     std::string_view o = opts.offset;
     const bool neg = !o.empty() && o.front() == '-';
     if (neg) o.remove_prefix(1);
-    if (!ParseDuration(o, &offset_ns)) return p.FailNull("cannot parse offset \"" + opts.offset + "\"", "a duration");
-    if (neg) offset_ns = -offset_ns;
+    if (!ParseDuration(o, &format.offset_ns)) return p.FailNull("cannot parse offset \"" + opts.offset + "\"", "a duration");
+    if (neg) format.offset_ns = -format.offset_ns;
   }
-  return std::make_unique<UnpackSyslogPipe>(std::move(opts), offset_ns, p.now());
+  return std::make_unique<UnpackPipe<SyslogFormat>>(std::move(opts), format);
 }
 
 }  // namespace vl::logsql::pipes

@@ -1,22 +1,10 @@
 // `count_empty(f1, ...)`: rows where every listed field is empty (a missing field is empty).
-#include "vl/common/varint.h"
-#include "stats_func.h"
+#include "counter_state.h"
 
 namespace vl::logsql::stats {
 namespace {
 
-struct CountEmptyState final : FuncState {
-  uint64_t n = 0;
-  void Merge(FuncState&& o) override { n += static_cast<CountEmptyState&>(o).n; }
-  void Export(std::string* out) const override { AppendVarint(n, out); }
-  bool Import(std::string_view in) override {
-    uint64_t v;
-    if (!ReadVarint(&in, &v) || !in.empty()) return false;
-    n += v;
-    return true;
-  }
-  void Result(std::string* out) const override { out->append(std::to_string(n)); }
-};
+using CountEmptyState = CounterState;
 
 class CountEmpty final : public StatsFunc {
  public:

@@ -1,8 +1,7 @@
 // `count_uniq(f1, ...) [limit N]`: distinct non-empty values (tuples of the listed fields),
 // exact; counting stops at N.
-#include "vl/common/varint.h"
 #include "vl/logsql/uniq_set.h"
-#include "stats_func.h"
+#include "counter_state.h"
 #include "uniq_key.h"
 
 namespace vl::logsql::stats {
@@ -29,25 +28,17 @@ struct CountUniqState final : FuncState {
     set.ForEach([&](std::string_view v) { AppendLengthPrefixed(v, out); });
   }
   bool Import(std::string_view in) override {
-    uint64_t n;
-    if (!ReadVarint(&in, &n) || n > in.size()) return false;
-    for (uint64_t i = 0; i < n; ++i) {
-      std::string_view v;
-      if (!ReadLengthPrefixed(&in, &v)) return false;
-      Insert(v);
-    }
-    return in.empty();
+    return ImportStrings(in, [&](std::string_view v) { Insert(v); });
   }
   void Result(std::string* out) const override { out->append(std::to_string(set.size())); }
   size_t MemoryBytes() const override { return set.MemoryBytes(); }
 };
 
-class CountUniq final : public StatsFunc {
+class CountUniq final : public LimitedStatsFunc {
  public:
-  CountUniq(std::string name, std::vector<std::string> fields, uint64_t limit)
-      : StatsFunc(std::move(name), std::move(fields)), limit_(limit) {}
+  using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<CountUniq>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<CountUniqState>(limit_); }
+  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<CountUniqState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     // One named field keeps its values themselves; several fields or a wildcard keep tuples.
     const bool one = fields().size() == 1 && fields()[0].find('*') == std::string::npos;
@@ -80,14 +71,6 @@ class CountUniq final : public StatsFunc {
     });
   }
 
-  std::string String() const override {
-    std::string s = StatsFunc::String();
-    if (limit_) s += " limit " + std::to_string(limit_);
-    return s;
-  }
-
- private:
-  uint64_t limit_;
 };
 
 }  // namespace

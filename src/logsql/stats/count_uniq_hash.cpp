@@ -5,8 +5,7 @@
 #include <cstring>
 #include <unordered_set>
 
-#include "vl/common/varint.h"
-#include "stats_func.h"
+#include "counter_state.h"
 #include "uniq_key.h"
 
 namespace vl::logsql::stats {
@@ -40,17 +39,11 @@ struct CountUniqHashState final : FuncState {
   size_t MemoryBytes() const override { return hashes.size() * 32; }
 };
 
-class CountUniqHash final : public StatsFunc {
+class CountUniqHash final : public LimitedStatsFunc {
  public:
-  CountUniqHash(std::string name, std::vector<std::string> fields, uint64_t limit)
-      : StatsFunc(std::move(name), std::move(fields)), limit_(limit) {}
+  using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<CountUniqHash>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<CountUniqHashState>(limit_); }
-  std::string String() const override {
-    std::string s = StatsFunc::String();
-    if (limit_) s += " limit " + std::to_string(limit_);
-    return s;
-  }
+  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<CountUniqHashState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     const bool one = fields().size() == 1 && fields()[0].find('*') == std::string::npos;
     std::string tuple;
@@ -64,9 +57,6 @@ class CountUniqHash final : public StatsFunc {
       }
     });
   }
-
- private:
-  uint64_t limit_;
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 // `json_values(f1, ...) [limit N]`: each row as a JSON object of the listed fields (all without
 // arguments; sorted by name, empty values left out), collected into a JSON array of strings in
 // the order rows arrive; with a limit, the first N.
-#include "vl/common/varint.h"
+#include "counter_state.h"
 #include "row_json.h"
 
 namespace vl::logsql::stats {
@@ -21,19 +21,9 @@ struct JsonValuesState final : FuncState {
   void Merge(FuncState&& o) override {
     for (auto& v : static_cast<JsonValuesState&>(o).rows) Add(std::move(v));
   }
-  void Export(std::string* out) const override {
-    AppendVarint(rows.size(), out);
-    for (const auto& v : rows) AppendLengthPrefixed(v, out);
-  }
+  void Export(std::string* out) const override { ExportStrings(rows, out); }
   bool Import(std::string_view in) override {
-    uint64_t n;
-    if (!ReadVarint(&in, &n) || n > in.size()) return false;
-    for (uint64_t i = 0; i < n; ++i) {
-      std::string_view v;
-      if (!ReadLengthPrefixed(&in, &v)) return false;
-      Add(std::string(v));
-    }
-    return in.empty();
+    return ImportStrings(in, [&](std::string_view v) { Add(std::string(v)); });
   }
   void Result(std::string* out) const override {
     out->push_back('[');
@@ -46,17 +36,11 @@ struct JsonValuesState final : FuncState {
   size_t MemoryBytes() const override { return bytes; }
 };
 
-class JsonValues final : public StatsFunc {
+class JsonValues final : public LimitedStatsFunc {
  public:
-  JsonValues(std::string name, std::vector<std::string> fields, uint64_t limit)
-      : StatsFunc(std::move(name), std::move(fields)), limit_(limit) {}
+  using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<JsonValues>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<JsonValuesState>(limit_); }
-  std::string String() const override {
-    std::string s = StatsFunc::String();
-    if (limit_) s += " limit " + std::to_string(limit_);
-    return s;
-  }
+  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<JsonValuesState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     const auto cols = SortedByName(in.cols);
     ForEachRow<JsonValuesState>(in.rows, groups, states, [&](JsonValuesState& s, size_t r) {
@@ -66,9 +50,6 @@ class JsonValues final : public StatsFunc {
       s.Add(std::move(json));
     });
   }
-
- private:
-  uint64_t limit_;
 };
 
 }  // namespace

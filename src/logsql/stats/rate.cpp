@@ -1,23 +1,14 @@
 // `rate()`: rows per second of the query's time range (the raw count when it has none).
-#include "vl/common/varint.h"
 #include "../parser_impl.h"
-#include "stats_func.h"
+#include "counter_state.h"
 
 namespace vl::logsql::stats {
 namespace {
 
-struct RateState final : FuncState {
+// The rows counted, per second of the step.
+struct RateState final : CounterState {
   explicit RateState(int64_t step_ns) : step_ns(step_ns) {}
   int64_t step_ns;
-  uint64_t n = 0;
-  void Merge(FuncState&& o) override { n += static_cast<RateState&>(o).n; }
-  void Export(std::string* out) const override { AppendVarint(n, out); }
-  bool Import(std::string_view in) override {
-    uint64_t v;
-    if (!ReadVarint(&in, &v) || !in.empty()) return false;
-    n += v;
-    return true;
-  }
   void Result(std::string* out) const override {
     double v = static_cast<double>(n);
     if (step_ns > 0) v /= static_cast<double>(step_ns) / 1e9;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "../parser_impl.h"
+#include "../pipes/math_expr.h"
 
 namespace vl::logsql::stats {
 
@@ -50,21 +51,9 @@ bool ParseOptionalLimit(parser_internal::Parser& p, uint64_t* limit) {
 }
 
 void AppendStatsNumber(double v, std::string* out) {
-  if (std::isnan(v)) {
-    out->append("NaN");
-    return;
-  }
-  if (std::isinf(v)) {
-    out->append(v > 0 ? "+Inf" : "-Inf");
-    return;
-  }
-  char buf[512];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
-  if (ec != std::errc()) {
-    out->append("NaN");
-    return;
-  }
-  out->append(buf, p);
+  // The shortest decimal that reads back the same, never in exponent form (Go's 'f', -1), as
+  // the math pipe prints its results.
+  pipes::AppendMathResult(v, out);
 }
 
 bool ParseStatsNumber(std::string_view s, double* out) {

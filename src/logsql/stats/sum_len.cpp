@@ -1,22 +1,10 @@
 // `sum_len(f1, ...)`: total byte length of the values.
-#include "vl/common/varint.h"
-#include "stats_func.h"
+#include "counter_state.h"
 
 namespace vl::logsql::stats {
 namespace {
 
-struct SumLenState final : FuncState {
-  uint64_t n = 0;
-  void Merge(FuncState&& o) override { n += static_cast<SumLenState&>(o).n; }
-  void Export(std::string* out) const override { AppendVarint(n, out); }
-  bool Import(std::string_view in) override {
-    uint64_t v;
-    if (!ReadVarint(&in, &v) || !in.empty()) return false;
-    n += v;
-    return true;
-  }
-  void Result(std::string* out) const override { out->append(std::to_string(n)); }
-};
+using SumLenState = CounterState;
 
 class SumLen final : public StatsFunc {
  public:

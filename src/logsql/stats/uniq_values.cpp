@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "vl/common/varint.h"
 #include "../value_order.h"
-#include "stats_func.h"
+#include "counter_state.h"
 
 namespace vl::logsql::stats {
 namespace {
@@ -22,19 +21,9 @@ struct UniqValuesState final : FuncState {
   void Merge(FuncState&& o) override {
     for (const auto& v : static_cast<UniqValuesState&>(o).values) Insert(v);
   }
-  void Export(std::string* out) const override {
-    AppendVarint(values.size(), out);
-    for (const auto& v : values) AppendLengthPrefixed(v, out);
-  }
+  void Export(std::string* out) const override { ExportStrings(values, out); }
   bool Import(std::string_view in) override {
-    uint64_t n;
-    if (!ReadVarint(&in, &n) || n > in.size()) return false;
-    for (uint64_t i = 0; i < n; ++i) {
-      std::string_view v;
-      if (!ReadLengthPrefixed(&in, &v)) return false;
-      Insert(v);
-    }
-    return in.empty();
+    return ImportStrings(in, [&](std::string_view v) { Insert(v); });
   }
   void Result(std::string* out) const override {
     std::vector<std::string_view> sorted(values.begin(), values.end());
@@ -49,17 +38,11 @@ struct UniqValuesState final : FuncState {
   size_t MemoryBytes() const override { return bytes; }
 };
 
-class UniqValues final : public StatsFunc {
+class UniqValues final : public LimitedStatsFunc {
  public:
-  UniqValues(std::string name, std::vector<std::string> fields, uint64_t limit)
-      : StatsFunc(std::move(name), std::move(fields)), limit_(limit) {}
+  using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<UniqValues>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<UniqValuesState>(limit_); }
-  std::string String() const override {
-    std::string s = StatsFunc::String();
-    if (limit_) s += " limit " + std::to_string(limit_);
-    return s;
-  }
+  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<UniqValuesState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     for (const auto* c : in.cols) {
       if (!groups && c->type() == ResultColumn::Type::kConst) {
@@ -77,9 +60,6 @@ class UniqValues final : public StatsFunc {
       ForEachRow<UniqValuesState>(in.rows, groups, states, [&](UniqValuesState& s, size_t r) { s.Insert(c->at(r)); });
     }
   }
-
- private:
-  uint64_t limit_;
 };
 
 }  // namespace

@@ -1,7 +1,6 @@
 // `values(f1, ...) [limit N]`: every value (empty ones too) as a JSON array, row by row in the
 // order rows arrive; with a limit, the first N.
-#include "vl/common/varint.h"
-#include "stats_func.h"
+#include "counter_state.h"
 
 namespace vl::logsql::stats {
 namespace {
@@ -20,19 +19,9 @@ struct ValuesState final : FuncState {
   void Merge(FuncState&& o) override {
     for (const auto& v : static_cast<ValuesState&>(o).values) Add(v);
   }
-  void Export(std::string* out) const override {
-    AppendVarint(values.size(), out);
-    for (const auto& v : values) AppendLengthPrefixed(v, out);
-  }
+  void Export(std::string* out) const override { ExportStrings(values, out); }
   bool Import(std::string_view in) override {
-    uint64_t n;
-    if (!ReadVarint(&in, &n) || n > in.size()) return false;
-    for (uint64_t i = 0; i < n; ++i) {
-      std::string_view v;
-      if (!ReadLengthPrefixed(&in, &v)) return false;
-      Add(v);
-    }
-    return in.empty();
+    return ImportStrings(in, [&](std::string_view v) { Add(v); });
   }
   void Result(std::string* out) const override {
     out->push_back('[');
@@ -45,17 +34,11 @@ struct ValuesState final : FuncState {
   size_t MemoryBytes() const override { return bytes; }
 };
 
-class Values final : public StatsFunc {
+class Values final : public LimitedStatsFunc {
  public:
-  Values(std::string name, std::vector<std::string> fields, uint64_t limit)
-      : StatsFunc(std::move(name), std::move(fields)), limit_(limit) {}
+  using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<Values>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<ValuesState>(limit_); }
-  std::string String() const override {
-    std::string s = StatsFunc::String();
-    if (limit_) s += " limit " + std::to_string(limit_);
-    return s;
-  }
+  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<ValuesState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     // A named field the block lacks is empty in every row.
     const bool missing = in.cols.empty() && !fields().empty();
@@ -64,9 +47,6 @@ class Values final : public StatsFunc {
       for (const auto* c : in.cols) s.Add(c->at(r));
     });
   }
-
- private:
-  uint64_t limit_;
 };
 
 }  // namespace
