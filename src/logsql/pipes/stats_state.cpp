@@ -2,12 +2,12 @@
 // A block is grouped once (group id per row, or one group for the whole block when the by-columns
 // are constant), then each function updates its states for the whole block in one call.
 #include <cstring>
-#include <unordered_map>
 
 #include "vl/common/time_util.h"
 #include "vl/common/varint.h"
 #include "../stats/stats_func.h"
 #include "../stats/uniq_key.h"
+#include "group_table.h"
 #include "pipes.h"
 #include "result_block_source.h"
 
@@ -15,8 +15,8 @@ namespace vl::logsql {
 
 namespace {
 
-// A group: its functions' states. Its by-values are not kept apart: the map key holds them
-// (length-prefixed, see AppendKeyPart), one allocation fewer per group.
+// A group: its functions' states. Its by-values are not kept apart: the table's key holds them
+// (length-prefixed, see AppendKeyPart).
 struct Group {
   std::vector<std::unique_ptr<stats::FuncState>> states;
   uint64_t epoch = 0;  // the block that last saw it, and its id in that block
@@ -27,15 +27,15 @@ struct Group {
 
 struct StatsState::Impl {
   const StatsPipe& pipe;
-  std::unordered_map<std::string, Group> groups;
+  GroupTable<Group> groups;
   size_t bytes = 0;  // group keys, by-values and states, roughly
   uint64_t epoch = 0;
 
   explicit Impl(const StatsPipe& p) : pipe(p) {}
 
-  // A group's key (in the map and as by-values), the map node and each function's state object.
-  size_t GroupOverhead(const std::string& key) const {
-    return key.size() * 2 + sizeof(Group) + 64 + pipe.calls.size() * 64;
+  // A group's key, its table entry and slots, and each function's state object.
+  size_t GroupOverhead(std::string_view key) const {
+    return key.size() + sizeof(GroupTable<Group>::Entry) + 32 + pipe.calls.size() * 64;
   }
 
   static size_t StatesBytes(const std::vector<Group*>& gs, size_t fi) {
@@ -51,11 +51,11 @@ struct StatsState::Impl {
     return g;
   }
 
-  Group& GetGroup(const std::string& key) {
-    auto it = groups.find(key);
-    if (it != groups.end()) return it->second;
+  Group& GetGroup(std::string_view key) {
+    const uint64_t h = GroupTable<Group>::Hash(key);
+    if (auto* e = groups.Find(key, h)) return e->value;
     bytes += GroupOverhead(key);
-    return groups.emplace(key, NewGroup()).first->second;
+    return groups.Insert(key, h, NewGroup()).value;
   }
 
   // Scratch for GroupOfRow, reused across rows.
@@ -222,10 +222,10 @@ struct StatsState::Impl {
 
   void RecountBytes() {
     bytes = 0;
-    for (const auto& [key, g] : groups) {
-      bytes += GroupOverhead(key);
-      for (const auto& s : g.states) bytes += s->MemoryBytes();
-    }
+    groups.ForEach([&](const auto& e) {
+      bytes += GroupOverhead(e.key);
+      for (const auto& s : e.value.states) bytes += s->MemoryBytes();
+    });
   }
 };
 
@@ -249,23 +249,19 @@ void StatsState::Merge(StatsState&& other) {
   auto& mine = impl_->groups;
   auto& theirs = other.impl_->groups;
   if (mine.empty()) {
-    mine.swap(theirs);
+    mine.Swap(theirs);
   } else {
-    mine.reserve(mine.size() + theirs.size());
-    // Groups only the other has move over as they are (their map nodes too).
-    for (auto it = theirs.begin(); it != theirs.end();) {
-      auto next = std::next(it);
-      auto found = mine.find(it->first);
-      if (found == mine.end()) {
-        mine.insert(theirs.extract(it));
+    mine.Reserve(mine.size() + theirs.size());
+    // Groups only the other has move over with their states; the hash is not computed again.
+    theirs.ForEach([&](auto& e) {
+      if (auto* found = mine.Find(e.key, e.hash)) {
+        for (size_t i = 0; i < e.value.states.size(); ++i) found->value.states[i]->Merge(std::move(*e.value.states[i]));
       } else {
-        Group& g = it->second;
-        for (size_t i = 0; i < g.states.size(); ++i) found->second.states[i]->Merge(std::move(*g.states[i]));
+        mine.Insert(e.key, e.hash, std::move(e.value));
       }
-      it = next;
-    }
+    });
   }
-  theirs.clear();
+  theirs.Clear();
   other.impl_->bytes = 0;
   impl_->RecountBytes();
 }
@@ -341,13 +337,13 @@ class StatsOutput {
 ResultBlock StatsState::ExportStates() const {
   const StatsPipe& pipe = impl_->pipe;
   StatsOutput out(pipe);
-  for (const auto& entry : impl_->groups) {
-    const Group& g = entry.second;
-    out.Add(entry.first, [&](size_t i, std::string* buf) {
+  impl_->groups.ForEach([&](const auto& entry) {
+    const Group& g = entry.value;
+    out.Add(entry.key, [&](size_t i, std::string* buf) {
       AppendLengthPrefixed(pipe.calls[i].func->name(), buf);
       g.states[i]->Export(buf);
     });
-  }
+  });
   return out.Build();
 }
 
@@ -359,7 +355,7 @@ ResultBlock StatsState::Result() const {
   };
   // Without `by`, one row even for zero input rows.
   if (impl_->groups.empty() && pipe.by.empty()) emit({}, impl_->NewGroup());
-  for (const auto& entry : impl_->groups) emit(entry.first, entry.second);
+  impl_->groups.ForEach([&](const auto& entry) { emit(entry.key, entry.value); });
   return out.Build();
 }
 
