@@ -131,6 +131,12 @@ Status RemoteBackend::Execute(const select::QueryContext& ctx, const logsql::Que
   if (!down.empty() && ctx.on_partial) ctx.on_partial();
 
   // Phase 2: every live node's blocks feed the local pipes concurrently (the runner serializes).
+  // The router's pipes that query while they run (stream_context) query the whole cluster.
+  for (auto& p : split.local) {
+    p->SetQueryRunner([this, &ctx, cancelled](const logsql::Query& q, logsql::ResultSink& out) {
+      return Execute(ctx, q, out, cancelled);
+    });
+  }
   logsql::PipeRunner runner(split.local, sink);
   std::atomic<bool> stop{false};
   std::vector<Status> results(n);

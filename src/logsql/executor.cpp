@@ -456,6 +456,12 @@ Status ExecuteQuery(const Searchable& data, TenantID tenant, const Query& query,
     return ExecuteQuery(data, tenant, *resolved, sink, cancelled, stats);
   }
   std::unique_ptr<Query> planned = PlanQuery(query);
+  // Pipes that query while they run (stream_context) query this data.
+  for (auto& p : planned->mutable_pipes()) {
+    p->SetQueryRunner([&data, tenant, cancelled](const Query& q, ResultSink& out) {
+      return ExecuteQuery(data, tenant, q, out, cancelled);
+    });
+  }
   return ExecutePlanned(data, tenant, *planned, sink, cancelled, stats);
 }
 

@@ -78,7 +78,6 @@ std::unique_ptr<Query> Parser::ParseSubquery(bool one_field) {
   --subquery_depth_;
   if (!q) return nullptr;
   if (!Cur().IsPunct(")")) return FailNull(Unexpected(), "')' after the subquery");
-  const auto& pipes = q->pipes();
   if (one_field && SubqueryValueField(*q).empty()) {
     return FailNull("the subquery must end with `| fields <one field>` or `| uniq by (<one field>)`", "a subquery returning one field");
   }

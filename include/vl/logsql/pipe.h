@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -75,6 +76,8 @@ class QueryMemory {
   // `pipe` now holds `bytes` where it held `*held` before (updated). False once the query's total
   // is over the budget; status() then says so, naming the pipe (its String(), asked only then).
   bool Update(const Pipe& pipe, size_t* held, size_t bytes);
+  // A pipe's own reason to fail the query (not memory), e.g. stream_context's row limits.
+  void Fail(Status s);
   Status status() const;
   size_t limit() const { return limit_; }
 
@@ -90,6 +93,9 @@ class QueryMemory {
 
 class Pipe;
 class Query;
+
+// Runs a query into a sink where the query runs (one node, or the whole cluster from a router).
+using QueryRunner = std::function<Status(const Query& query, ResultSink& sink)>;
 
 // How a pipe runs in a cluster when every pipe before it ran on the storage nodes.
 struct PipeSplit {
@@ -129,6 +135,9 @@ class Pipe {
   // cluster on a router) and hands over the result rows.
   virtual Query* pending_subquery() { return nullptr; }
   virtual void SetSubqueryRows(std::vector<ResultBlock> rows) {}
+  // For pipes that run queries of their own while they run (`stream_context` reads the rows
+  // around each match): how to run them. Called before the processor is made.
+  virtual void SetQueryRunner(QueryRunner runner) {}
 
  protected:
   Pipe() = default;

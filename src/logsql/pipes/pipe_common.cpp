@@ -153,6 +153,11 @@ bool QueryMemory::Update(const Pipe& pipe, size_t* held, size_t bytes) {
   return false;
 }
 
+void QueryMemory::Fail(Status s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (status_.ok()) status_ = std::move(s);
+}
+
 Status QueryMemory::status() const {
   std::lock_guard<std::mutex> lock(mu_);
   return status_;

@@ -36,6 +36,7 @@ std::unique_ptr<Pipe> ParseSample(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseSort(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseStatsPipe(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseStatsRemotePipe(parser_internal::Parser&);
+std::unique_ptr<Pipe> ParseStreamContext(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseTop(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseUnion(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseUniq(parser_internal::Parser&);
@@ -96,6 +97,7 @@ constexpr Entry kPipes[] = {
     {"sort", ParseSort},
     {"stats", ParseStatsPipe},
     {"stats_remote", ParseStatsRemotePipe},  // internal: partial states for a cluster router
+    {"stream_context", ParseStreamContext},
     {"top", ParseTop},
     {"union", ParseUnion},
     {"uniq", ParseUniq},
