@@ -1459,7 +1459,8 @@ std::string MathExpr::EntryString(std::string_view result_name) const {
   std::string s;
   bool wrap = root_ && root_->IsBinary();
   if (wrap) s.push_back('(');
-  s += String();
+  // The pipe's text is parsed again (by storage nodes, by round trips): it must read back.
+  s += ReparseableString();
   if (wrap) s.push_back(')');
   s += " as ";
   s += QuoteTokenVL(result_name);

@@ -76,8 +76,9 @@ class MathExpr {
   // rebalancing needs (VictoriaLogs prints the tree of `a or b xor (c - d)` as
   // `a or b xor c - d`, which reads back as `a or ((b xor c) - d)`).
   std::string ReparseableString() const;
-  // `<expr> as <name>` as the pipe's String() prints one entry: an expression whose top is a
-  // binary operator in parentheses, the name quoted when needed (VictoriaLogs' rules).
+  // `<expr> as <name>` as the pipe's String() prints one entry: the ReparseableString() of the
+  // expression, in parentheses when its top is a binary operator, the name quoted when needed
+  // (VictoriaLogs' rules).
   std::string EntryString(std::string_view result_name) const;
 
   // Field names the expression reads, deduplicated, in first-use order (a quoted `""` reads `_msg`).
