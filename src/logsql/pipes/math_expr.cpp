@@ -158,58 +158,19 @@ int64_t AddSaturating(int64_t n, double f) {
 
 bool HasPrefix(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// `1h5m`, `1.5s`, `-2d`: concatenated number+unit pairs, units ns µs ms s m h d w y.
-bool ParseDurationVL(std::string_view s, int64_t* out) {
-  if (s.empty()) return false;
-  bool minus = s[0] == '-';
-  if (minus) s.remove_prefix(1);
-  struct Unit {
-    std::string_view name;
-    double nanos;
-  };
-  // Longer names first where one is a prefix of another.
-  static constexpr Unit kUnits[] = {
-      {"\xC2\xB5s", 1e3}, {"ms", 1e6},     {"ns", 1},    {"y", 365 * 24 * 3600 * 1e9}, {"w", 7 * 24 * 3600 * 1e9},
-      {"d", 24 * 3600 * 1e9}, {"h", 3600 * 1e9}, {"m", 60 * 1e9}, {"s", 1e9},
-  };
-  int64_t total = 0;
-  while (!s.empty()) {
-    double f;
-    std::string_view tail;
-    if (!ParseDecimalPrefixVL(s, &f, &tail)) return false;
-    s = tail;
-    if (s.empty()) return false;
-    bool matched = false;
-    for (const Unit& u : kUnits) {
-      if (HasPrefix(s, u.name)) {
-        total = AddSaturating(total, f * u.nanos);
-        s.remove_prefix(u.name.size());
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) return false;
-  }
-  *out = minus ? -total : total;
-  return true;
-}
+struct UnitScale {
+  std::string_view name;
+  double mult;
+};
 
-// `10KB`, `1.5Ki`, `2GiB`, `3B`, `1K500B`: number+suffix pairs; a bare number must be whole.
-bool ParseBytesVL(std::string_view s, int64_t* out) {
+// Concatenated `<number><unit>` pairs, summed (`1h5m`, `1K500B`); a leading `-` negates. A bare
+// number at the end counts as it is when `bare_ok` and whole. Where one unit name is a prefix of
+// another, the longer must come first in `units`.
+template <size_t N>
+bool ParseUnitPairsVL(std::string_view s, const UnitScale (&units)[N], bool bare_ok, int64_t* out) {
   if (s.empty()) return false;
-  bool minus = s[0] == '-';
+  const bool minus = s[0] == '-';
   if (minus) s.remove_prefix(1);
-  struct Suffix {
-    std::string_view name;
-    double mult;
-  };
-  static constexpr Suffix kSuffixes[] = {
-      {"KiB", 1024.0},    {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
-      {"Ki", 1024.0},     {"Mi", 1048576.0},  {"Gi", 1073741824.0},  {"Ti", 1099511627776.0},
-      {"KB", 1e3},        {"MB", 1e6},        {"GB", 1e9},           {"TB", 1e12},
-      {"B", 1},           {"K", 1e3},         {"M", 1e6},            {"G", 1e9},
-      {"T", 1e12},
-  };
   int64_t total = 0;
   while (!s.empty()) {
     double f;
@@ -217,21 +178,44 @@ bool ParseBytesVL(std::string_view s, int64_t* out) {
     if (!ParseDecimalPrefixVL(s, &f, &tail)) return false;
     s = tail;
     if (s.empty()) {
-      if (f != std::trunc(f)) return false;
+      if (!bare_ok || f != std::trunc(f)) return false;
       total = AddSaturating(total, f);
-      continue;
+      break;
     }
-    for (const Suffix& x : kSuffixes) {
-      if (HasPrefix(s, x.name)) {
-        total = AddSaturating(total, f * x.mult);
-        s.remove_prefix(x.name.size());
+    const UnitScale* unit = nullptr;
+    for (const UnitScale& u : units) {
+      if (HasPrefix(s, u.name)) {
+        unit = &u;
         break;
       }
     }
-    // An unknown suffix fails on the next round: it does not start with a digit.
+    if (!unit) return false;
+    total = AddSaturating(total, f * unit->mult);
+    s.remove_prefix(unit->name.size());
   }
   *out = minus ? -total : total;
   return true;
+}
+
+// `1h5m`, `1.5s`, `-2d`: units ns µs ms s m h d w y.
+bool ParseDurationVL(std::string_view s, int64_t* out) {
+  static constexpr UnitScale kUnits[] = {
+      {"\xC2\xB5s", 1e3}, {"ms", 1e6},     {"ns", 1},    {"y", 365 * 24 * 3600 * 1e9}, {"w", 7 * 24 * 3600 * 1e9},
+      {"d", 24 * 3600 * 1e9}, {"h", 3600 * 1e9}, {"m", 60 * 1e9}, {"s", 1e9},
+  };
+  return ParseUnitPairsVL(s, kUnits, /*bare_ok=*/false, out);
+}
+
+// `10KB`, `1.5Ki`, `2GiB`, `3B`, `1K500B`; a bare number must be whole.
+bool ParseBytesVL(std::string_view s, int64_t* out) {
+  static constexpr UnitScale kSuffixes[] = {
+      {"KiB", 1024.0},    {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+      {"Ki", 1024.0},     {"Mi", 1048576.0},  {"Gi", 1073741824.0},  {"Ti", 1099511627776.0},
+      {"KB", 1e3},        {"MB", 1e6},        {"GB", 1e9},           {"TB", 1e12},
+      {"B", 1},           {"K", 1e3},         {"M", 1e6},            {"G", 1e9},
+      {"T", 1e12},
+  };
+  return ParseUnitPairsVL(s, kSuffixes, /*bare_ok=*/true, out);
 }
 
 // `[+-]digit`, `[+-].digit` or `[+-]inf`.
