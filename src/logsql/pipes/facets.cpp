@@ -121,7 +121,7 @@ class FacetsProcessor : public Processor {
     const ResultColumn* h = b.Find("hits");
     if (!f || !v || !h) return;
     for (size_t r = 0; r < b.rows; ++r) {
-      const uint64_t n = std::strtoull(std::string(h->at(r)).c_str(), nullptr, 10);
+      const uint64_t n = ParseCount(h->at(r));
       if (f->at(r).empty()) {
         total_ += n;
         continue;

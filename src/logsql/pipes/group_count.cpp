@@ -75,7 +75,7 @@ class GroupCountProcessor : public Processor {
     const size_t n = counts.rows;
     std::vector<uint64_t> hits(n);
     const ResultColumn& hc = counts.columns[nfields_];
-    for (size_t r = 0; r < n; ++r) hits[r] = std::stoull(std::string(hc.at(r)));
+    for (size_t r = 0; r < n; ++r) hits[r] = ParseCount(hc.at(r));
     std::vector<size_t> order(n);
     for (size_t i = 0; i < n; ++i) order[i] = i;
     // top: most hits first, ties in byte order of the values (as VictoriaLogs breaks them);

@@ -2,6 +2,7 @@
 // `if (...)` condition, and small parsing helpers.
 #pragma once
 
+#include <charconv>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,13 @@ inline void RemoveColumn(ResultBlock* b, std::string_view name) {
 }
 
 inline std::string_view ValueAt(const ResultColumn* c, size_t r) { return c ? c->at(r) : std::string_view(); }
+
+// A count another stage printed (hits columns); 0 when it is not one.
+inline uint64_t ParseCount(std::string_view s) {
+  uint64_t n = 0;
+  std::from_chars(s.data(), s.data() + s.size(), n);
+  return n;
+}
 
 // `if (<filters>)` of a pipe: which rows it applies to.
 class PipeCondition {
