@@ -6,6 +6,7 @@
 #include "vl/common/time_util.h"
 #include "vl/logsql/filter_range.h"
 #include "vl/logsql/lexer.h"
+#include "pipes/format_pattern.h"
 
 namespace vl::logsql {
 
@@ -96,13 +97,7 @@ bool StatsBucket::Parse(const std::string& field, const std::string& step, const
     b.mask = bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);
   } else {
     b.kind = Kind::kNumber;
-    int64_t ns;
-    if (ParseDuration(step, &ns) && !ParsePlainNumber(step, &b.step)) {
-      // A duration step would bucket duration values; those are not read yet. Refused rather
-      // than answered by grouping every value as it is.
-      *err = "duration buckets of field values (\"" + field + ":" + step + "\") are not supported yet";
-      return false;
-    }
+    // A duration step (`1s`) is a number of nanoseconds, as duration values are bucketed.
     if (!ParseRangeNumber(step, &b.step) || !(b.step > 0)) {
       *err = "cannot parse bucket step \"" + step + "\"";
       return false;
@@ -151,7 +146,16 @@ std::string_view StatsBucket::Apply(std::string_view v, std::string* buf) const 
     }
     case Kind::kNumber: {
       double x;
-      if (!ParsePlainNumber(v, &x)) return v;
+      if (!ParsePlainNumber(v, &x)) {
+        // Durations (`1.5s`) are bucketed in nanoseconds and print as durations.
+        int64_t ns;
+        if (!pipes::format_internal::ParseVlDuration(v, &ns)) return v;
+        const double bucket = std::floor((static_cast<double>(ns) - offset) / step) * step + offset;
+        if (!(std::fabs(bucket) < 9.2e18)) return v;
+        buf->clear();
+        pipes::format_internal::AppendVlDuration(static_cast<int64_t>(bucket), buf);
+        return *buf;
+      }
       const double bucket = std::floor((x - offset) / step) * step + offset;
       char tmp[64];
       auto [p, ec] = std::to_chars(tmp, tmp + sizeof(tmp), bucket);

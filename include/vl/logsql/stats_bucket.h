@@ -1,7 +1,8 @@
 // `stats by (_time:1h offset 30m, bytes:10KB, ip:/24)`: grouping by the bucket a value falls in.
 // A bucket's value is its lower bound: time buckets are aligned to the Unix epoch (then shifted
 // by the offset; `week` starts on Monday, `month` and `year` on calendar boundaries, UTC) and
-// print as RFC3339; number buckets print as numbers; IPv4 buckets as the masked address.
+// print as RFC3339; number buckets print as numbers, duration values (`1.5s`, bucketed in
+// nanoseconds: a `1s` step is 1e9) as durations; IPv4 buckets as the masked address.
 // Values that do not read as the bucket's kind keep their text and group as they are.
 #pragma once
 

@@ -1,5 +1,5 @@
 // `first [N] by (a, b desc) [partition by (c)] [rank [as r]]` and `last ...`: the N (default 1)
-// smallest / largest rows by the keys, per partition when asked; a `sort ... limit N` printed
+// smallest / largest rows by the keys (the whole row without keys), per partition when asked; a `sort ... limit N` printed
 // the short way.
 #include "pipe_util.h"
 
@@ -12,13 +12,15 @@ class FirstLastPipe final : public Pipe {
   std::string String() const override {
     std::string s = last_ ? "last" : "first";
     if (sort_.limit != 1) s.append(" ").append(std::to_string(sort_.limit));
-    s += " by (";
-    for (size_t i = 0; i < sort_.by.size(); ++i) {
-      if (i) s += ", ";
-      s += FieldPatternString(sort_.by[i].name);
-      if (sort_.by[i].desc) s += " desc";
+    if (!sort_.by.empty()) {
+      s += " by (";
+      for (size_t i = 0; i < sort_.by.size(); ++i) {
+        if (i) s += ", ";
+        s += FieldPatternString(sort_.by[i].name);
+        if (sort_.by[i].desc) s += " desc";
+      }
+      s += ")";
     }
-    s += ")";
     if (!sort_.partition_by.empty()) s += " partition by (" + FieldListString(sort_.partition_by) + ")";
     if (!sort_.rank_name.empty()) s += sort_.rank_name == "rank" ? " rank" : " rank as " + FieldPatternString(sort_.rank_name);
     return s;
@@ -47,24 +49,7 @@ std::unique_ptr<Pipe> ParseFirstLast(parser_internal::Parser& p, bool last) {
       !p.Cur().IsKeyword("rank")) {
     if (!p.ReadUint(&sort.limit) || sort.limit == 0) return p.FailNull(p.Unexpected(), "number of rows N >= 1");
   }
-  if (p.Cur().IsKeyword("by")) p.Next();
-  if (!p.Cur().IsPunct("(")) return p.FailNull(p.Unexpected(), "'(' with the fields to order by");
-  p.Next();
-  while (!p.Cur().IsPunct(")")) {
-    SortField f;
-    if (!p.ReadFieldName(&f.name)) return p.FailNull(p.Unexpected(), "field name");
-    if (p.Cur().IsKeyword("desc")) {
-      f.desc = true;
-      p.Next();
-    } else if (p.Cur().IsKeyword("asc")) {
-      p.Next();
-    }
-    sort.by.push_back(std::move(f));
-    if (p.Cur().IsPunct(",")) p.Next();
-    else if (!p.Cur().IsPunct(")")) return p.FailNull(p.Unexpected(), "',' or ')'");
-  }
-  p.Next();
-  if (sort.by.empty()) return p.FailNull(p.Unexpected(), "field name");
+  if (!ParseSortFields(p, &sort.by)) return nullptr;
   while (!AtPipeEnd(p)) {
     if (p.Cur().IsKeyword("partition")) {
       p.Next();

@@ -190,7 +190,7 @@ std::unique_ptr<Pipe> ParseTop(parser_internal::Parser& p) {
   uint64_t n = 10;
   if (p.Cur().kind == Token::Kind::kBare && !p.Cur().IsKeyword("by") && !p.Peek(1).IsPunct(",") &&
       !AtPipeEnd(p) && std::isdigit(static_cast<unsigned char>(p.Cur().text[0]))) {
-    if (!p.ReadUint(&n) || n == 0) return p.FailNull(p.Unexpected(), "number of rows N >= 1");
+    if (!ReadRowCount(p, &n) || n == 0) return p.FailNull(p.Unexpected(), "number of rows N >= 1");
   }
   std::vector<std::string> fields;
   if (!ParseByFields(p, &fields)) return nullptr;

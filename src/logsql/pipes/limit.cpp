@@ -1,6 +1,6 @@
 // `limit [N]` (`head`; N defaults to 10): the first N rows that arrive.
 #include "../parser_impl.h"
-#include "pipes.h"
+#include "pipe_util.h"
 
 namespace vl::logsql {
 
@@ -47,7 +47,7 @@ namespace pipes {
 
 std::unique_ptr<Pipe> ParseLimit(parser_internal::Parser& p) {
   uint64_t n = 10;
-  if (p.Cur().kind == Token::Kind::kBare && !p.Cur().IsKeyword("by") && !p.ReadUint(&n)) {
+  if (p.Cur().kind == Token::Kind::kBare && !p.Cur().IsKeyword("by") && !ReadRowCount(p, &n)) {
     return p.FailNull(p.Unexpected(), "number of rows");
   }
   return std::make_unique<LimitPipe>(n);

@@ -97,6 +97,10 @@ inline bool ParseFieldAndResult(parser_internal::Parser& p, std::string* field, 
   return true;
 }
 
+// A row count written as VictoriaLogs reads one: `10`, `1_000`, `1K`, `1Ki`, `inf`, a fraction
+// (truncated). False (nothing consumed) when the token is not a count.
+bool ReadRowCount(parser_internal::Parser& p, uint64_t* n);
+
 // True at a token that ends the pipe (`|`, end, or the `)` closing a subquery).
 inline bool AtPipeEnd(parser_internal::Parser& p) { return p.AtEnd() || p.Cur().IsPunct("|") || p.Cur().IsPunct(")"); }
 

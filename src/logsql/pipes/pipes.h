@@ -13,6 +13,9 @@
 
 namespace vl::logsql {
 
+namespace parser_internal {
+class Parser;
+}  // namespace parser_internal
 namespace stats {
 class StatsFunc;
 }
@@ -95,7 +98,8 @@ struct SortField {
 };
 
 // `sort by (a, b desc) [desc] [partition by (c)] [offset N] [limit N] [rank [as r]]`: natural
-// order (numbers numerically, timestamps as instants); with a limit it keeps only a bounded top.
+// order (numbers numerically, timestamps as instants), by the whole row when `by` is empty; with
+// a limit it keeps only a bounded top.
 class SortPipe final : public Pipe {
  public:
   std::vector<SortField> by;
@@ -111,6 +115,11 @@ class SortPipe final : public Pipe {
   std::unique_ptr<Processor> MakeProcessor(Processor* next, QueryMemory* memory) const override;
   PipeSplit Split() const override;
 };
+
+namespace pipes {
+// `[by] (a, b desc, ...)`, or nothing (by the whole row); false after reporting a syntax error.
+bool ParseSortFields(parser_internal::Parser& p, std::vector<SortField>* by);
+}  // namespace pipes
 
 // How a `stats` pipe runs. Cluster queries split one stats pipe in two: storage nodes compute
 // partial per-group states (kRemote, text `stats_remote`, the only internal form that crosses the

@@ -3,6 +3,7 @@
 
 namespace vl::logsql::pipes {
 
+std::unique_ptr<Pipe> ParseBlockStats(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseBlocksCount(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseCollapseNums(parser_internal::Parser&);
 std::unique_ptr<Pipe> ParseCopy(parser_internal::Parser&);
@@ -54,6 +55,7 @@ struct Entry {
 };
 
 constexpr Entry kPipes[] = {
+    {"block_stats", ParseBlockStats},
     {"blocks_count", ParseBlocksCount},
     {"collapse_nums", ParseCollapseNums},
     {"copy", ParseCopy},

@@ -75,8 +75,21 @@ class SortProcessor : public Processor {
     std::vector<const ResultColumn*> part_cols;
     for (const auto& f : spec_.partition_by) part_cols.push_back(b.Find(f));
     std::string part_key;
+    // No keys: the whole row is the key (see WholeRowKey).
+    std::vector<const ResultColumn*> row_cols;
+    if (spec_.by.empty()) {
+      for (const auto& c : b.columns) row_cols.push_back(&c);
+      std::sort(row_cols.begin(), row_cols.end(),
+                [](const ResultColumn* x, const ResultColumn* y) { return x->name < y->name; });
+    }
+    std::string row_text;
     for (size_t r = 0; r < b.rows; ++r) {
       Row row;
+      if (!row_cols.empty()) {
+        WholeRowKey(row_cols, r, &row_text);
+        row.keys.resize(1);
+        MakeTextKey(row_text, &row.keys[0]);
+      }
       if (!part_cols.empty()) {
         part_key.clear();
         for (const auto* c : part_cols) {
@@ -92,7 +105,7 @@ class SortProcessor : public Processor {
       row.seq = seq_++;
       row.block = block_id;
       row.row = static_cast<uint32_t>(r);
-      row.keys.resize(key_cols.size());
+      if (row_cols.empty()) row.keys.resize(key_cols.size());
       for (size_t k = 0; k < key_cols.size(); ++k) {
         if (!key_cols[k]) continue;
         if (!dict_keys[k].empty()) row.keys[k] = dict_keys[k][key_cols[k]->codes()[r]];
@@ -143,6 +156,16 @@ class SortProcessor : public Processor {
   }
 
  private:
+  // `"name":"value",` for each non-empty field, by name: rows compare as these texts do in
+  // natural order. Names are sorted so the order does not depend on how blocks hold columns.
+  static void WholeRowKey(const std::vector<const ResultColumn*>& cols, size_t r, std::string* out) {
+    out->clear();
+    for (const ResultColumn* c : cols) {
+      const std::string_view v = c->at(r);
+      if (v.empty()) continue;
+      out->append("\"").append(c->name).append("\":\"").append(v).append("\",");
+    }
+  }
   static void MakeKey(const ResultColumn& c, size_t r, SortKey* key) {
     if (c.type() == ResultColumn::Type::kTimestamps) {
       key->num = static_cast<double>(c.timestamps()[r]);
@@ -210,10 +233,10 @@ class SortProcessor : public Processor {
   }
 
   bool RowLess(const Row& a, const Row& b) const {
-    for (size_t k = 0; k < spec_.by.size(); ++k) {
+    for (size_t k = 0; k < a.keys.size(); ++k) {
       int c = CompareKeys(a.keys[k], b.keys[k]);
       if (c == 0) continue;
-      bool desc = spec_.by[k].desc != spec_.desc;
+      bool desc = (k < spec_.by.size() && spec_.by[k].desc) != spec_.desc;
       return desc ? c > 0 : c < 0;
     }
     return a.seq < b.seq;
@@ -266,13 +289,16 @@ class SortProcessor : public Processor {
 }  // namespace
 
 std::string SortPipe::String() const {
-  std::string out = "sort by (";
-  for (size_t i = 0; i < by.size(); ++i) {
-    if (i) out += ", ";
-    out += QuoteIfNeeded(by[i].name);
-    if (by[i].desc) out += " desc";
+  std::string out = "sort";
+  if (!by.empty()) {
+    out += " by (";
+    for (size_t i = 0; i < by.size(); ++i) {
+      if (i) out += ", ";
+      out += QuoteIfNeeded(by[i].name);
+      if (by[i].desc) out += " desc";
+    }
+    out += ")";
   }
-  out += ")";
   if (desc) out += " desc";
   if (!partition_by.empty()) out += " partition by (" + FieldListString(partition_by) + ")";
   if (offset) out += " offset " + std::to_string(offset);
@@ -284,6 +310,7 @@ std::string SortPipe::String() const {
 void SortPipe::UpdateNeeded(NeededFields* needed) const {
   // Sort passes every column through: it needs its keys and whatever comes after needs.
   if (!rank_name.empty()) needed->Remove(rank_name);
+  if (by.empty()) needed->SetAll();  // the whole row is the key
   for (const auto& k : by) needed->Add(k.name);
   for (const auto& f : partition_by) needed->Add(f);
   needed->numbers = true;
@@ -310,26 +337,34 @@ PipeSplit SortPipe::Split() const {
 
 namespace pipes {
 
-std::unique_ptr<Pipe> ParseSort(parser_internal::Parser& p) {
-  auto s = std::make_unique<SortPipe>();
-  if (p.Cur().IsKeyword("by")) p.Next();
-  if (!p.Cur().IsPunct("(")) return p.FailNull(p.Unexpected(), "'(' with sort fields");
+bool ParseSortFields(parser_internal::Parser& p, std::vector<SortField>* by) {
+  const bool by_keyword = p.Cur().IsKeyword("by");
+  if (by_keyword) p.Next();
+  if (!p.Cur().IsPunct("(")) {
+    if (by_keyword) return p.Fail(p.Unexpected(), "'(' with the fields to order by").ok();
+    return true;  // no fields: by the whole row
+  }
   p.Next();
   while (!p.Cur().IsPunct(")")) {
-    SortField sf;
-    if (!p.ReadFieldName(&sf.name)) return p.FailNull(p.Unexpected(), "sort field name");
+    SortField f;
+    if (!p.ReadFieldName(&f.name)) return p.Fail(p.Unexpected(), "field name").ok();
     if (p.Cur().IsKeyword("desc")) {
-      sf.desc = true;
+      f.desc = true;
       p.Next();
     } else if (p.Cur().IsKeyword("asc")) {
       p.Next();
     }
-    s->by.push_back(std::move(sf));
+    by->push_back(std::move(f));
     if (p.Cur().IsPunct(",")) p.Next();
-    else if (!p.Cur().IsPunct(")")) return p.FailNull(p.Unexpected(), "',' or ')'");
+    else if (!p.Cur().IsPunct(")")) return p.Fail(p.Unexpected(), "',' or ')'").ok();
   }
   p.Next();
-  if (s->by.empty()) return p.FailNull("sort requires at least one field", "field name");
+  return true;
+}
+
+std::unique_ptr<Pipe> ParseSort(parser_internal::Parser& p) {
+  auto s = std::make_unique<SortPipe>();
+  if (!ParseSortFields(p, &s->by)) return nullptr;
   while (true) {
     if (p.Cur().IsKeyword("desc")) {
       s->desc = true;
