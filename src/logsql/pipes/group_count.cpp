@@ -78,8 +78,9 @@ class GroupCountProcessor : public Processor {
     for (size_t r = 0; r < n; ++r) hits[r] = ParseCount(hc.at(r));
     std::vector<size_t> order(n);
     for (size_t i = 0; i < n; ++i) order[i] = i;
-    // top: most hits first, ties in byte order of the values (as VictoriaLogs breaks them);
-    // uniq: byte order of the values, so answers are stable. Only the rows kept are ordered.
+    // top: most hits first, ties in byte order of the values (as VictoriaLogs breaks them).
+    // uniq: in no particular order, as in VictoriaLogs (sorting millions of values would cost
+    // more than finding them); with a limit, the smallest values, so the subset is stable.
     auto values_less = [&](size_t a, size_t b) {
       for (size_t f = 0; f < nfields_; ++f) {
         const int c = counts.columns[f].at(a).compare(counts.columns[f].at(b));
@@ -93,7 +94,7 @@ class GroupCountProcessor : public Processor {
     };
     if (limit_ > 0 && order.size() > limit_) {
       std::partial_sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(limit_), order.end(), less);
-    } else {
+    } else if (top_) {
       std::sort(order.begin(), order.end(), less);
     }
     // uniq with a limit: beyond it the counts are not reported (as VictoriaLogs reports them).

@@ -18,7 +18,7 @@ namespace {
 // A group: its functions' states. Its by-values are not kept apart: the table's key holds them
 // (length-prefixed, see AppendKeyPart).
 struct Group {
-  std::vector<std::unique_ptr<stats::FuncState>> states;
+  stats::FuncState** states = nullptr;  // one per function, in the state arena
   uint64_t epoch = 0;  // the block that last saw it, and its id in that block
   uint32_t local_id = 0;
 };
@@ -28,6 +28,7 @@ struct Group {
 struct StatsState::Impl {
   const StatsPipe& pipe;
   GroupTable<Group> groups;
+  stats::StateArena arena;  // the groups' states; declared after groups, so destroyed first
   size_t bytes = 0;  // group keys, by-values and states, roughly
   uint64_t epoch = 0;
 
@@ -44,10 +45,10 @@ struct StatsState::Impl {
     return n;
   }
 
-  Group NewGroup() const {
+  Group NewGroup() {
     Group g;
-    g.states.reserve(pipe.calls.size());
-    for (const auto& c : pipe.calls) g.states.push_back(c.func->NewState());
+    g.states = arena.NewArray(pipe.calls.size());
+    for (size_t i = 0; i < pipe.calls.size(); ++i) g.states[i] = pipe.calls[i].func->NewState(arena);
     return g;
   }
 
@@ -186,7 +187,7 @@ struct StatsState::Impl {
     std::vector<stats::FuncState*> states(local.size());
     for (size_t fi = 0; fi < pipe.calls.size(); ++fi) {
       const StatsCall& call = pipe.calls[fi];
-      for (size_t k = 0; k < local.size(); ++k) states[k] = local[k]->states[fi].get();
+      for (size_t k = 0; k < local.size(); ++k) states[k] = local[k]->states[fi];
       // What the touched states hold, before and after (the rest did not change).
       const size_t before = StatesBytes(local, fi);
       UpdateCall(b, call, ids, states);
@@ -224,7 +225,7 @@ struct StatsState::Impl {
     bytes = 0;
     groups.ForEach([&](const auto& e) {
       bytes += GroupOverhead(e.key);
-      for (const auto& s : e.value.states) bytes += s->MemoryBytes();
+      for (size_t i = 0; i < pipe.calls.size(); ++i) bytes += e.value.states[i]->MemoryBytes();
     });
   }
 };
@@ -239,7 +240,7 @@ void StatsState::UpdateFromHeader(uint64_t rows, int64_t min_ts, int64_t max_ts)
   static const std::string kNoKey;
   Group& g = impl_->GetGroup(kNoKey);
   for (size_t i = 0; i < impl_->pipe.calls.size(); ++i) {
-    impl_->pipe.calls[i].func->UpdateFromHeader(g.states[i].get(), rows, min_ts, max_ts);
+    impl_->pipe.calls[i].func->UpdateFromHeader(g.states[i], rows, min_ts, max_ts);
   }
 }
 
@@ -255,13 +256,14 @@ void StatsState::Merge(StatsState&& other) {
     // Groups only the other has move over with their states; the hash is not computed again.
     theirs.ForEach([&](auto& e) {
       if (auto* found = mine.Find(e.key, e.hash)) {
-        for (size_t i = 0; i < e.value.states.size(); ++i) found->value.states[i]->Merge(std::move(*e.value.states[i]));
+        for (size_t i = 0; i < impl_->pipe.calls.size(); ++i) found->value.states[i]->Merge(std::move(*e.value.states[i]));
       } else {
         mine.Insert(e.key, e.hash, std::move(e.value));
       }
     });
   }
   theirs.Clear();
+  impl_->arena.Adopt(std::move(other.impl_->arena));  // the states that moved over live there
   other.impl_->bytes = 0;
   impl_->RecountBytes();
 }

@@ -9,6 +9,7 @@ namespace vl::logsql::stats {
 namespace {
 
 struct AvgState final : FuncState {
+  static constexpr bool kOwnsNothing = true;
   double sum = 0;
   uint64_t count = 0;
   void Merge(FuncState&& o) override {
@@ -38,7 +39,7 @@ class Avg final : public StatsFunc {
  public:
   using StatsFunc::StatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<Avg>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<AvgState>(); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<AvgState>(); }
   bool ReadsNumbers() const override { return true; }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     ForEachNumber<AvgState>(in, groups, states, [](AvgState& s, double v) {

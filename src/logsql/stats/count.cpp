@@ -10,7 +10,7 @@ class Count final : public StatsFunc {
  public:
   using StatsFunc::StatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<Count>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<CountState>(); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<CountState>(); }
   void AddNeeded(NeededFields* needed) const override {
     for (const auto& f : fields()) needed->Add(f);  // count() reads no field
   }

@@ -10,7 +10,7 @@ class CountEmpty final : public StatsFunc {
  public:
   using StatsFunc::StatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<CountEmpty>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<CountEmptyState>(); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<CountEmptyState>(); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     for (const auto* c : in.cols) {
       if (c->type() == ResultColumn::Type::kConst && !c->const_value().empty()) return;  // no row is empty

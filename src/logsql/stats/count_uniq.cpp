@@ -38,7 +38,7 @@ class CountUniq final : public LimitedStatsFunc {
  public:
   using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<CountUniq>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<CountUniqState>(limit()); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<CountUniqState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     // One named field keeps its values themselves; several fields or a wildcard keep tuples.
     const bool one = fields().size() == 1 && fields()[0].find('*') == std::string::npos;

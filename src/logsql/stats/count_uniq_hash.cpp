@@ -43,7 +43,7 @@ class CountUniqHash final : public LimitedStatsFunc {
  public:
   using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<CountUniqHash>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<CountUniqHashState>(limit()); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<CountUniqHashState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     const bool one = fields().size() == 1 && fields()[0].find('*') == std::string::npos;
     std::string tuple;

@@ -10,6 +10,7 @@
 namespace vl::logsql::stats {
 
 struct CounterState : FuncState {
+  static constexpr bool kOwnsNothing = true;  // (a state derived from it must own nothing either)
   uint64_t n = 0;
   void Merge(FuncState&& o) override { n += static_cast<CounterState&>(o).n; }
   void Export(std::string* out) const override { AppendVarint(n, out); }

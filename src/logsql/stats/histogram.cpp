@@ -97,7 +97,7 @@ class Histogram final : public StatsFunc {
  public:
   using StatsFunc::StatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<Histogram>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<HistogramState>(); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<HistogramState>(); }
   bool ReadsNumbers() const override { return true; }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     ForEachNumber<HistogramState>(in, groups, states, [](HistogramState& s, double v) {

@@ -40,7 +40,7 @@ class JsonValues final : public LimitedStatsFunc {
  public:
   using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<JsonValues>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<JsonValuesState>(limit()); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<JsonValuesState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     const auto cols = SortedByName(in.cols);
     ForEachRow<JsonValuesState>(in.rows, groups, states, [&](JsonValuesState& s, size_t r) {

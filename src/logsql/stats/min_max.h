@@ -95,7 +95,7 @@ class MinMax final : public StatsFunc {
   using State = MinMaxState<kMin>;
   using StatsFunc::StatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<MinMax>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<State>(); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<State>(); }
   bool ReadsNumbers() const override { return true; }
   bool UsesHeaderOnly() const override { return fields().size() == 1 && fields()[0] == "_time"; }
   void UpdateFromHeader(FuncState* state, uint64_t rows, int64_t min_ts, int64_t max_ts) const override {

@@ -85,7 +85,7 @@ class Quantile final : public StatsFunc {
   Quantile(std::string name, std::vector<std::string> fields, double phi, std::string phi_text)
       : StatsFunc(std::move(name), std::move(fields)), phi_(phi), phi_text_(std::move(phi_text)) {}
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<Quantile>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<QuantileState>(phi_); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<QuantileState>(phi_); }
   bool ReadsNumbers() const override { return true; }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     ForEachNumber<QuantileState>(in, groups, states, [](QuantileState& s, double v) { s.Add(v); });

@@ -20,7 +20,7 @@ class Rate final : public StatsFunc {
  public:
   using StatsFunc::StatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<Rate>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<RateState>(step_ns()); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<RateState>(step_ns()); }
   bool UsesStep() const override { return true; }
   void AddNeeded(NeededFields*) const override {}
   std::string String() const override { return "rate()"; }

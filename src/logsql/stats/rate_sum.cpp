@@ -9,7 +9,7 @@ class RateSum final : public StatsFunc {
  public:
   using StatsFunc::StatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<RateSum>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<SumState>(step_ns()); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<SumState>(step_ns()); }
   bool UsesStep() const override { return true; }
   bool ReadsNumbers() const override { return true; }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {

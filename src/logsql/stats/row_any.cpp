@@ -9,7 +9,7 @@ class RowAny final : public StatsFunc {
  public:
   using StatsFunc::StatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<RowAny>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<RowState>(0); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<RowState>(0); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     const auto cols = SortedByName(in.cols);
     std::string json;

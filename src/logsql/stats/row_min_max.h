@@ -13,7 +13,7 @@ class RowMinMax final : public StatsFunc {
   RowMinMax(std::string name, std::string src, std::vector<std::string> fields, int sign)
       : StatsFunc(std::move(name), std::move(fields)), src_(std::move(src)), sign_(sign) {}
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<RowMinMax>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<RowState>(sign_); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<RowState>(sign_); }
   void AddNeeded(NeededFields* needed) const override {
     StatsFunc::AddNeeded(needed);
     needed->Add(src_);

@@ -65,4 +65,39 @@ bool ParseStatsNumber(std::string_view s, double* out) {
   return ec == std::errc() && p == e;
 }
 
+void* StateArena::Allocate(size_t bytes) {
+  bytes = (bytes + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
+  if (bytes > kChunk / 8) {  // a big object gets a chunk of its own
+    chunks_.push_back(std::make_unique<std::max_align_t[]>(bytes / sizeof(std::max_align_t)));
+    return chunks_.back().get();
+  }
+  if (bytes > left_) {
+    chunks_.push_back(std::make_unique<std::max_align_t[]>(kChunk / sizeof(std::max_align_t)));
+    free_ = reinterpret_cast<char*>(chunks_.back().get());
+    left_ = kChunk;
+  }
+  void* p = free_;
+  free_ += bytes;
+  left_ -= bytes;
+  return p;
+}
+
+void StateArena::Adopt(StateArena&& other) {
+  // New objects keep going into this arena's current chunk; the other's chunks just move over.
+  for (auto& c : other.chunks_) chunks_.push_back(std::move(c));
+  states_.insert(states_.end(), other.states_.begin(), other.states_.end());
+  other.chunks_.clear();
+  other.states_.clear();
+  other.free_ = nullptr;
+  other.left_ = 0;
+}
+
+void StateArena::Clear() {
+  for (FuncState* s : states_) s->~FuncState();
+  states_.clear();
+  chunks_.clear();
+  free_ = nullptr;
+  left_ = 0;
+}
+
 }  // namespace vl::logsql::stats

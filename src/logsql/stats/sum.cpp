@@ -8,7 +8,7 @@ class Sum final : public StatsFunc {
  public:
   using StatsFunc::StatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<Sum>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<SumState>(); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<SumState>(); }
   bool ReadsNumbers() const override { return true; }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     AddNumbersToSums(in, groups, states);

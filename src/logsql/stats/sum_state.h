@@ -10,6 +10,7 @@
 namespace vl::logsql::stats {
 
 struct SumState final : FuncState {
+  static constexpr bool kOwnsNothing = true;
   explicit SumState(int64_t step_ns = 0) : step_ns(step_ns) {}
   int64_t step_ns;  // rate_sum: divide by this many seconds (0 = not)
   double sum = 0;

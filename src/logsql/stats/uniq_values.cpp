@@ -42,7 +42,7 @@ class UniqValues final : public LimitedStatsFunc {
  public:
   using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<UniqValues>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<UniqValuesState>(limit()); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<UniqValuesState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     for (const auto* c : in.cols) {
       if (!groups && c->type() == ResultColumn::Type::kConst) {

@@ -38,7 +38,7 @@ class Values final : public LimitedStatsFunc {
  public:
   using LimitedStatsFunc::LimitedStatsFunc;
   std::unique_ptr<StatsFunc> Clone() const override { return std::make_unique<Values>(*this); }
-  std::unique_ptr<FuncState> NewState() const override { return std::make_unique<ValuesState>(limit()); }
+  FuncState* NewState(StateArena& arena) const override { return arena.New<ValuesState>(limit()); }
   void Update(const FuncInput& in, const uint32_t* groups, FuncState* const* states) const override {
     // A named field the block lacks is empty in every row.
     const bool missing = in.cols.empty() && !fields().empty();
