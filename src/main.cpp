@@ -13,6 +13,7 @@
 
 #include "vl/cluster/inserter.h"
 #include "vl/cluster/remote_backend.h"
+#include "vl/common/logger.h"
 #include "vl/common/metrics.h"
 #include "vl/common/time_util.h"
 #include "vl/http/router.h"
@@ -30,6 +31,15 @@ DEFINE_string(storage_minFreeDiskSpaceBytes, "10000000",
               "Below this free space at -storageDataPath the storage turns read-only and inserts get 429; 0 = never");
 DEFINE_int32(insert_maxFieldsPerLine, 1000, "Log entries with more fields than this are dropped (at most 2000)");
 DEFINE_string(loggerLevel, "INFO", "Minimum level of logged messages: INFO, WARN, ERROR, FATAL or PANIC");
+DEFINE_string(loggerOutput, "stderr", "Where log messages go: stderr or stdout");
+DEFINE_string(loggerFormat, "default", "Log message format: default or json");
+DEFINE_string(loggerTimezone, "UTC", "Time zone of log message timestamps, e.g. UTC or Europe/Berlin");
+DEFINE_int32(search_maxConcurrentRequests, 0,
+             "Select requests running at once; others wait for a slot (0 = twice the CPUs up to 4 CPUs, "
+             "else the CPU count, at most 16)");
+DEFINE_string(search_maxQueueDuration, "10s", "How long a select request waits for a slot before a 503");
+DEFINE_string(search_maxQueryDuration, "30s",
+              "Longest a select query may run (a request's `timeout` arg may only lower it); then 503");
 DEFINE_string(storageNode, "", "Comma-separated host:port list of storage nodes; enables the router role");
 DEFINE_string(insert_maxLineSizeBytes, "256KiB", "Lines longer than this are skipped by line-based ingestion protocols");
 DEFINE_bool(insert_disable, false, "Disable /insert/* endpoints");
@@ -116,14 +126,6 @@ std::vector<std::string> ValidateStorageNodes(const std::string& list) {
   return nodes;
 }
 
-spdlog::level::level_enum ParseLoggerLevel(const std::string& level) {
-  if (level == "INFO") return spdlog::level::info;
-  if (level == "WARN") return spdlog::level::warn;
-  if (level == "ERROR") return spdlog::level::err;
-  if (level == "FATAL" || level == "PANIC") return spdlog::level::critical;
-  FailFlag("loggerLevel", level, "want INFO, WARN, ERROR, FATAL or PANIC");
-}
-
 std::string RenderFlags() {
   std::string out;
   std::vector<gflags::CommandLineFlagInfo> flags;
@@ -159,7 +161,15 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  spdlog::set_level(ParseLoggerLevel(FLAGS_loggerLevel));
+  vl::LoggerOptions logger;
+  logger.output = FLAGS_loggerOutput;
+  logger.format = FLAGS_loggerFormat;
+  logger.level = FLAGS_loggerLevel;
+  logger.timezone = FLAGS_loggerTimezone;
+  if (vl::Status s = vl::SetUpLogger(logger); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.message().c_str());
+    return 2;
+  }
 
   vl::StorageOptions storage_options;
   storage_options.data_path = FLAGS_storageDataPath;
@@ -216,6 +226,13 @@ int main(int argc, char** argv) {
   if (!vl::ParseDuration(FLAGS_http_connTimeout, &conn_timeout_ns) || conn_timeout_ns < 0) {
     FailFlag("http.connTimeout", FLAGS_http_connTimeout, "want a duration such as 2m or 0");
   }
+  int64_t max_queue_ns = 0, max_query_ns = 0;
+  if (!vl::ParseDuration(FLAGS_search_maxQueueDuration, &max_queue_ns) || max_queue_ns < 0) {
+    FailFlag("search.maxQueueDuration", FLAGS_search_maxQueueDuration, "want a duration such as 10s");
+  }
+  if (!vl::ParseDuration(FLAGS_search_maxQueryDuration, &max_query_ns) || max_query_ns < 0) {
+    FailFlag("search.maxQueryDuration", FLAGS_search_maxQueryDuration, "want a duration such as 30s");
+  }
   std::vector<std::string> storage_nodes;
   if (!FLAGS_storageNode.empty()) storage_nodes = ValidateStorageNodes(FLAGS_storageNode);
   if (FLAGS_insert_concurrency < 1) {
@@ -249,8 +266,8 @@ int main(int argc, char** argv) {
     select_options.client.io_timeout_ms = 10 * 60 * 1000;
     queries = std::make_unique<vl::cluster::RemoteBackend>(select_options);
   } else {
-    spdlog::info("starting victoria-logs {} with -storageDataPath={} -retentionPeriod={}", VL_VERSION,
-                 FLAGS_storageDataPath, FLAGS_retentionPeriod);
+    spdlog::info("starting victoria-logs {} with -retentionPeriod={}", VL_VERSION, FLAGS_retentionPeriod);
+    spdlog::info("opening storage at -storageDataPath={}", FLAGS_storageDataPath);
     auto opened = vl::Storage::Open(storage_options);
     if (!opened.ok()) {
       spdlog::critical("cannot open storage at {}: {}", FLAGS_storageDataPath, opened.status().message());
@@ -273,6 +290,12 @@ int main(int argc, char** argv) {
   router.flags_text = RenderFlags;
   router.insert_disabled = FLAGS_insert_disable;
   router.select_disabled = FLAGS_select_disable;
+  const int cpus = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  router.max_concurrent_requests = FLAGS_search_maxConcurrentRequests > 0
+                                       ? static_cast<size_t>(FLAGS_search_maxConcurrentRequests)
+                                       : static_cast<size_t>(std::min(16, cpus <= 4 ? 2 * cpus : cpus));
+  router.max_queue_duration_ms = max_queue_ns / 1'000'000;
+  router.max_query_duration_ms = max_query_ns / 1'000'000;
   vl::http::ServerOptions server_options;
   server_options.listen_addr = FLAGS_httpListenAddr;
   server_options.max_graceful_shutdown_ms = graceful_shutdown_ns / 1'000'000;
@@ -284,6 +307,7 @@ int main(int argc, char** argv) {
     if (storage) storage->Close();
     return 1;
   }
+  spdlog::info("started server at http://{}/", (*server)->bound_address());
   spdlog::info("listening for HTTP requests on {} (port {})", FLAGS_httpListenAddr, (*server)->port());
 
   int sig = 0;

@@ -94,45 +94,133 @@ void RegisterStorageMetrics(Storage* storage) {
 
 }  // namespace
 
+namespace {
+
+// Passes a response through, remembering its status (for the per-route error counter).
+class StatusRecorder : public ResponseWriter {
+ public:
+  explicit StatusRecorder(ResponseWriter& w) : w_(w) {}
+  void SetStatus(int code) override {
+    status_ = code;
+    w_.SetStatus(code);
+  }
+  void SetHeader(std::string name, std::string value) override { w_.SetHeader(std::move(name), std::move(value)); }
+  bool Write(std::string_view data) override { return w_.Write(data); }
+  bool headers_sent() const override { return w_.headers_sent(); }
+  bool Flush() override { return w_.Flush(); }
+  bool ClientGone() const override { return w_.ClientGone(); }
+  int status() const { return status_; }
+
+ private:
+  ResponseWriter& w_;
+  int status_ = 200;
+};
+
+// Which flag switches a route off, and whether it needs local storage.
+enum class Role { kAlways, kSelect, kInsert, kInternalInsert, kInternalSelect, kLocalStorage };
+
+using RouteHandler = void (*)(const RouterOptions&, Request&, BodyReader&, ResponseWriter&);
+
+struct Route {
+  std::string_view path;
+  Role role;
+  RouteHandler handle;
+};
+
+void Text(ResponseWriter& w, int code, std::string_view body) { w.Send(code, "text/plain; charset=utf-8", body); }
+
+constexpr Route kRoutes[] = {
+    {"/health", Role::kAlways, [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { Text(w, 200, "OK"); }},
+    {"/ping", Role::kAlways,
+     [](const RouterOptions&, Request& req, BodyReader&, ResponseWriter& w) {
+       if (req.Arg("verbose") == "true" || req.Arg("verbose") == "1") return Text(w, 200, "OK");
+       w.Send(204, "text/plain; charset=utf-8", "");
+     }},
+    {"/-/healthy", Role::kAlways,
+     [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { Text(w, 200, "VictoriaLogs is Healthy.\n"); }},
+    {"/-/ready", Role::kAlways,
+     [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { Text(w, 200, "VictoriaLogs is Ready.\n"); }},
+    {"/robots.txt", Role::kAlways,
+     [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { Text(w, 200, "User-agent: *\nDisallow: /\n"); }},
+    {"/metrics", Role::kAlways,
+     [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { Text(w, 200, Metrics::Global().Render()); }},
+    {"/flags", Role::kAlways,
+     [](const RouterOptions& o, Request&, BodyReader&, ResponseWriter& w) { Text(w, 200, o.flags_text ? o.flags_text() : ""); }},
+    {"/", Role::kAlways,
+     [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "text/html; charset=utf-8", kIndexPage); }},
+    {"/insert/jsonline", Role::kInsert, HandleJsonLineInsert},
+    {"/insert/ready", Role::kAlways,
+     [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "application/json", "{\"status\":\"ok\"}"); }},
+    {"/select/logsql/query", Role::kSelect, HandleLogsqlQuery},
+    {"/select/logsql/tail", Role::kSelect, HandleTail},
+    {"/select/logsql/hits", Role::kSelect, HandleHits},
+    {"/select/logsql/facets", Role::kSelect, HandleFacets},
+    {"/select/logsql/stats_query", Role::kSelect, HandleStatsQuery},
+    {"/select/logsql/stats_query_range", Role::kSelect, HandleStatsQueryRange},
+    {"/select/logsql/field_names", Role::kSelect, HandleFieldNames},
+    {"/select/logsql/field_values", Role::kSelect, HandleFieldValues},
+    {"/select/logsql/stream_field_names", Role::kSelect, HandleStreamFieldNames},
+    {"/select/logsql/stream_field_values", Role::kSelect, HandleStreamFieldValues},
+    {"/select/logsql/streams", Role::kSelect,
+     [](const RouterOptions& o, Request& r, BodyReader& b, ResponseWriter& w) { HandleStreams(o, r, b, w, false); }},
+    {"/select/logsql/stream_ids", Role::kSelect,
+     [](const RouterOptions& o, Request& r, BodyReader& b, ResponseWriter& w) { HandleStreams(o, r, b, w, true); }},
+    {"/internal/insert", Role::kInternalInsert, HandleInternalInsert},
+    {"/internal/select/query", Role::kInternalSelect, HandleInternalSelectQuery},
+    {"/internal/force_flush", Role::kLocalStorage,
+     [](const RouterOptions& o, Request&, BodyReader&, ResponseWriter& w) {
+       Status s = o.storage->ForceFlush();
+       Text(w, s.ok() ? 200 : 500, s.ok() ? "" : s.message());
+     }},
+    {"/internal/force_merge", Role::kLocalStorage,
+     [](const RouterOptions& o, Request& req, BodyReader&, ResponseWriter& w) {
+       o.storage->ForceMerge(std::string(req.Arg("partition_prefix")));
+       Text(w, 200, "");
+     }},
+};
+
+bool Enabled(const RouterOptions& o, Role role) {
+  switch (role) {
+    case Role::kAlways: return true;
+    case Role::kSelect: return !o.select_disabled;
+    case Role::kInsert: return !o.insert_disabled;
+    case Role::kInternalInsert: return !o.insert_disabled && !o.internal_insert_disabled;
+    case Role::kInternalSelect: return !o.select_disabled && !o.internal_select_disabled;
+    case Role::kLocalStorage: return o.storage != nullptr;
+  }
+  return false;
+}
+
+// Per-route counters, made once: metric labels come only from the route table.
+struct RouteMetrics {
+  std::atomic<uint64_t>* requests;
+  std::atomic<uint64_t>* errors;
+};
+
+}  // namespace
+
 Handler MakeRouter(RouterOptions options) {
   if (options.storage) RegisterStorageMetrics(options.storage);
   insert::RegisterDroppedRowCounters();
-  return [options = std::move(options)](Request& req, BodyReader& body, ResponseWriter& w) {
-    Metrics& metrics = Metrics::Global();
-    const std::string& path = req.path;
-    metrics.Counter("vl_http_requests_total{path=\"" + path + "\"}")++;
-    if (path == "/health") {
-      w.Send(200, "text/plain; charset=utf-8", "OK");
-    } else if (path == "/metrics") {
-      w.Send(200, "text/plain; charset=utf-8", metrics.Render());
-    } else if (path == "/flags") {
-      w.Send(200, "text/plain; charset=utf-8", options.flags_text ? options.flags_text() : "");
-    } else if (path == "/") {
-      w.Send(200, "text/html; charset=utf-8", kIndexPage);
-    } else if (path == "/insert/jsonline" && !options.insert_disabled) {
-      HandleJsonLineInsert(options, req, body, w);
-    } else if (path == "/select/logsql/query" && !options.select_disabled) {
-      HandleLogsqlQuery(options, req, body, w);
-    } else if (path == "/internal/insert" && !options.insert_disabled && !options.internal_insert_disabled) {
-      HandleInternalInsert(options, req, body, w);
-    } else if (path == "/internal/select/query" && !options.select_disabled && !options.internal_select_disabled) {
-      HandleInternalSelectQuery(options, req, body, w);
-    } else if (path == "/internal/force_flush" && options.storage) {
-      Status s = options.storage->ForceFlush();
-      if (s.ok()) {
-        w.Send(200, "text/plain; charset=utf-8", "");
-      } else {
-        w.Send(500, "text/plain; charset=utf-8", s.message());
-      }
-    } else if (path == "/internal/force_merge" && options.storage) {
-      options.storage->ForceMerge(std::string(req.Arg("partition_prefix")));
-      w.Send(200, "text/plain; charset=utf-8", "");
-    } else if (path == "/insert/ready") {
-      w.Send(200, "application/json", "{\"status\":\"ok\"}");
-    } else {
-      metrics.Counter("vl_http_errors_total{path=\"unsupported\"}")++;
-      w.Send(400, "text/plain; charset=utf-8", "unsupported path requested: \"" + path + "\"\n");
+  Metrics& m = Metrics::Global();
+  auto metrics = std::make_shared<std::vector<RouteMetrics>>();
+  for (const Route& r : kRoutes) {
+    const std::string label = "{path=\"" + std::string(r.path) + "\"}";
+    metrics->push_back({&m.Counter("vl_http_requests_total" + label), &m.Counter("vl_http_errors_total" + label)});
+  }
+  std::atomic<uint64_t>* unsupported = &m.Counter("vl_http_errors_total{path=\"unsupported\"}");
+  return [options = std::move(options), metrics, unsupported](Request& req, BodyReader& body, ResponseWriter& w) {
+    for (size_t i = 0; i < std::size(kRoutes); ++i) {
+      const Route& r = kRoutes[i];
+      if (r.path != req.path || !Enabled(options, r.role)) continue;
+      ++*(*metrics)[i].requests;
+      StatusRecorder recorder(w);
+      r.handle(options, req, body, recorder);
+      if (recorder.status() >= 400) ++*(*metrics)[i].errors;
+      return;
     }
+    ++*unsupported;
+    w.Send(400, "text/plain; charset=utf-8", "unsupported path requested: \"" + req.path + "\"\n");
   };
 }
 

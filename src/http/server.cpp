@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -28,6 +29,8 @@ namespace {
 
 constexpr size_t kResponseBufferBytes = 64 * 1024;
 constexpr size_t kReadBufferBytes = 64 * 1024;
+// Request line plus headers: long LogsQL queries travel in GET URLs (VictoriaLogs takes 1 MB).
+constexpr size_t kMaxHeaderBytes = 1 << 20;
 
 std::string CollapseSlashes(std::string_view path) {
   std::string out;
@@ -136,6 +139,13 @@ class BeastResponseWriter : public ResponseWriter {
     headers_.emplace_back(std::move(name), std::move(value));
   }
   bool headers_sent() const override { return headers_sent_; }
+  bool Flush() override { return !failed_ && FlushChunk(); }
+  bool ClientGone() const override {
+    pollfd p{};
+    p.fd = socket_.native_handle();
+    p.events = POLLRDHUP;
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+  }
 
   bool Write(std::string_view data) override {
     if (failed_) return false;
@@ -247,6 +257,13 @@ class ServerImpl : public Server {
   }
 
   int port() const override { return port_; }
+  std::string bound_address() const override {
+    beast::error_code ec;
+    const tcp::endpoint ep = acceptor_.local_endpoint(ec);
+    if (ec) return ":" + std::to_string(port_);
+    const std::string host = ep.address().to_string();
+    return (ep.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(ep.port());
+  }
 
   void Stop() override {
     if (stopping_.exchange(true)) return;
@@ -349,12 +366,34 @@ class ServerImpl : public Server {
       WaitForRequest(&conn);
       bhttp::request_parser<bhttp::buffer_body> parser;
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are streamed
-      parser.header_limit(64 * 1024);
+      parser.header_limit(kMaxHeaderBytes);
       beast::error_code ec;
       bhttp::read_header(socket, buffer, parser, ec);
       conn.waiting_since_ns.store(0, std::memory_order_relaxed);
       if (!conn.StartRequest()) break;  // closed by Stop() or the reaper: not served, not answered
       if (ec == bhttp::error::need_buffer) ec = {};  // body bytes arrived with the header
+      if (ec == bhttp::error::header_limit) {
+        Metrics::Global().Counter("vl_http_request_header_too_large_total")++;
+        bhttp::response<bhttp::string_body> res{bhttp::status::request_header_fields_too_large, 11};
+        res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+        res.body() = "request line and headers exceed " + std::to_string(kMaxHeaderBytes) + " bytes\n";
+        res.keep_alive(false);
+        res.prepare_payload();
+        beast::error_code write_ec;
+        bhttp::write(socket, res, write_ec);
+        // Closing with unread bytes would reset the connection, and the client could lose the
+        // answer: stop sending, then take what it still sends (bounded, 1 s per read).
+        socket.shutdown(tcp::socket::shutdown_send, write_ec);
+        timeval tv{1, 0};
+        ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        char discard[64 * 1024];
+        for (size_t drained = 0; drained < (8u << 20);) {
+          const ssize_t n = ::recv(socket.native_handle(), discard, sizeof(discard), 0);
+          if (n <= 0) break;
+          drained += static_cast<size_t>(n);
+        }
+        break;
+      }
       if (ec) {
         // A connection closed by the idle reaper reads EOF or a reset: not worth a warning.
         if (ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset && !conn.reaped.load()) {

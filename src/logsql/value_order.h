@@ -5,6 +5,7 @@
 // byte, and the empty string sorts first.
 #pragma once
 
+#include "vl/logsql/natural_order.h"
 #include <string>
 #include <string_view>
 
@@ -12,8 +13,6 @@ namespace vl::logsql {
 
 // <0, 0, >0.
 int CompareValues(std::string_view a, std::string_view b);
-// Natural text order only.
-int CompareNatural(std::string_view a, std::string_view b);
 // A byte string whose bytewise order is the natural order of the values it was made from (digit
 // runs as length, digits and leading-zero count), for sorting many values: encode once, compare
 // with memcmp. False (and *out unspecified) for the rare value it cannot encode (bytes 0xFF,

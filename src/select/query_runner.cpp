@@ -37,6 +37,15 @@ Status LocalBackend::Execute(const QueryContext& ctx, const logsql::Query& query
   return logsql::ExecuteQuery(data_, ctx.tenant, query, sink, cancelled);
 }
 
+std::function<Status(std::unique_ptr<logsql::Query>*)> KeepFiltersThen(std::string pipes, int64_t now_ns) {
+  return [pipes = std::move(pipes), now_ns](std::unique_ptr<logsql::Query>* query) -> Status {
+    auto rewritten = logsql::ParseQuery((*query)->CloneWithoutPipes()->ToString() + " | " + pipes, now_ns);
+    if (!rewritten.ok()) return rewritten.status();
+    *query = std::move(rewritten.value());
+    return Status::OK();
+  };
+}
+
 Status RunQuery(const Searchable& data, const QueryRequest& request, logsql::ResultSink& sink,
                 const std::atomic<bool>* cancelled) {
   LocalBackend local(data);
@@ -53,10 +62,12 @@ Status RunQuery(QueryBackend& backend, const QueryRequest& request, logsql::Resu
   if (request.query.empty()) return Status::InvalidArgument("missing `query` arg");
   auto parsed = logsql::ParseQuery(request.query, request.now_ns);
   if (!parsed.ok()) return parsed.status();
-  logsql::Query& query = **parsed;
+  std::unique_ptr<logsql::Query> owned = std::move(parsed.value());
   if (request.start || request.end) {
-    query.AddTimeRange(request.start.value_or(INT64_MIN), request.end.value_or(INT64_MAX));
+    owned->AddTimeRange(request.start.value_or(INT64_MIN), request.end.value_or(INT64_MAX));
   }
+  if (request.rewrite) VL_RETURN_IF_ERROR(request.rewrite(&owned));
+  logsql::Query& query = *owned;
   if (request.limit == 0) return backend.Execute(ctx, query, sink, cancelled);
   if (!query.CanReturnLastNRows()) {
     query.AppendLimit(request.limit);

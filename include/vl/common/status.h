@@ -21,6 +21,7 @@ class Status {
     kUnavailable,      // a peer or resource is down: maps to HTTP 502/503
     kResourceExhausted,
     kCancelled,
+    kDeadlineExceeded,  // a time limit passed (query timeout, queue wait): maps to HTTP 503
     kInternal,
   };
 
@@ -33,6 +34,7 @@ class Status {
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
   static Status ResourceExhausted(std::string msg) { return Status(Code::kResourceExhausted, std::move(msg)); }
   static Status Cancelled(std::string msg) { return Status(Code::kCancelled, std::move(msg)); }
+  static Status DeadlineExceeded(std::string msg) { return Status(Code::kDeadlineExceeded, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }

@@ -50,6 +50,12 @@ class ResponseWriter {
   // False when the client has gone away: stop producing output.
   virtual bool Write(std::string_view data) = 0;
   virtual bool headers_sent() const = 0;
+  // Sends what was written so far (streamed responses such as /tail); false when the client has
+  // gone away.
+  virtual bool Flush() { return true; }
+  // True once the client has closed its side of the connection. Safe to call from another
+  // thread while the handler runs (queries of clients that left are cancelled).
+  virtual bool ClientGone() const { return false; }
   // Convenience for whole responses.
   void Send(int code, std::string_view content_type, std::string_view body);
 };

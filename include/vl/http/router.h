@@ -31,6 +31,10 @@ struct RouterOptions {
   std::function<std::string()> flags_text;
   bool insert_disabled = false;
   bool select_disabled = false;
+  // -search.maxConcurrentRequests, -search.maxQueueDuration, -search.maxQueryDuration.
+  size_t max_concurrent_requests = 4;
+  int64_t max_queue_duration_ms = 10'000;
+  int64_t max_query_duration_ms = 30'000;
 };
 
 Handler MakeRouter(RouterOptions options);
@@ -38,6 +42,17 @@ Handler MakeRouter(RouterOptions options);
 // The individual endpoints, for the router and for tests.
 void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
 void HandleLogsqlQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleTail(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleHits(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleFacets(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleStatsQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleStatsQueryRange(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleFieldNames(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleFieldValues(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleStreamFieldNames(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+void HandleStreamFieldValues(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+// `ids`: /stream_ids (distinct _stream_id) instead of /streams (distinct _stream).
+void HandleStreams(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w, bool ids);
 // Cluster-internal endpoints (protocol v1), served by storage nodes and by routers (multi-level).
 void HandleInternalInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
 void HandleInternalSelectQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);

@@ -29,6 +29,8 @@ class Server {
   virtual ~Server() = default;
   // The port actually bound (useful with port 0).
   virtual int port() const = 0;
+  // host:port actually bound, e.g. `127.0.0.1:43121` or `[::]:9428`.
+  virtual std::string bound_address() const = 0;
   // Stops accepting, waits for in-flight requests (bounded), closes idle connections.
   virtual void Stop() = 0;
 };

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,9 @@ struct QueryRequest {
   int64_t now_ns = 0;  // evaluation time for relative filters
   bool allow_partial = false;
   std::function<void()> on_partial;
+  // Endpoints other than /query change the parsed query (after the time range is added) before
+  // it runs: listing endpoints keep only its filters and add pipes of their own.
+  std::function<Status(std::unique_ptr<logsql::Query>* query)> rewrite;
 };
 
 // Per-query settings a backend may need beyond the query itself.
@@ -57,8 +61,11 @@ class LocalBackend : public QueryBackend {
   const Searchable& data_;
 };
 
-// Parses the query (InvalidArgument with position on error), applies start/end/limit, and
-// streams the result rows to `sink`.
+// A rewrite for listing endpoints: `<the query's filters> | <pipes>`.
+std::function<Status(std::unique_ptr<logsql::Query>*)> KeepFiltersThen(std::string pipes, int64_t now_ns);
+
+// Parses the query (InvalidArgument with position on error), applies start/end, the rewrite and
+// limit, and streams the result rows to `sink`.
 Status RunQuery(QueryBackend& backend, const QueryRequest& request, logsql::ResultSink& sink,
                 const std::atomic<bool>* cancelled);
 Status RunQuery(const Searchable& data, const QueryRequest& request, logsql::ResultSink& sink,
