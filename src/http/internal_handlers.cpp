@@ -8,6 +8,7 @@
 
 #include "vl/cluster/wire.h"
 #include "vl/common/metrics.h"
+#include "select_common.h"
 #include "vl/http/router.h"
 #include "vl/insert/decompressor.h"
 #include "vl/logsql/query.h"
@@ -31,7 +32,8 @@ bool CheckVersion(const Request& req, ResponseWriter& w) {
 // Buffers DataBlocks and writes them as frames of about 1 MiB.
 class FrameSink : public logsql::ResultSink {
  public:
-  FrameSink(ResponseWriter& w, bool compress) : w_(w), compress_(compress) {}
+  // `cancel` is set when the receiver has gone away.
+  FrameSink(ResponseWriter& w, bool compress, std::atomic<bool>* cancel) : w_(w), compress_(compress), cancel_(cancel) {}
 
   bool Write(const logsql::ResultBlock& block) override {
     if (block.rows == 0) return !gone_;
@@ -47,19 +49,17 @@ class FrameSink : public logsql::ResultSink {
     pending_.clear();
     if (!w_.Write(frame)) {
       gone_ = true;
-      cancelled_.store(true);
+      cancel_->store(true);
     }
     return !gone_;
   }
-
-  const std::atomic<bool>* cancelled() const { return &cancelled_; }
 
  private:
   ResponseWriter& w_;
   bool compress_;
   std::string pending_;
+  std::atomic<bool>* cancel_;
   bool gone_ = false;
-  std::atomic<bool> cancelled_{false};
 };
 
 // Routers send one zstd frame with its size in the header: decompress it in one call into a
@@ -159,9 +159,13 @@ void HandleInternalSelectQuery(const RouterOptions& options, Request& req, BodyR
   ctx.on_partial = [&w] { w.SetHeader("VL-Partial-Response", "true"); };
   const bool compress = req.Arg("disable_compression") != "true";
 
+  // No slot or deadline here (the router that sent it has them), but a router that goes away
+  // (its client left, or it timed out) stops the work.
+  auto scope = SelectScope::Enter(options, req, w, /*limited=*/false);
+  if (!scope.ok()) return bad(scope.status().message());
   w.SetHeader("Content-Type", "application/octet-stream");
-  FrameSink sink(w, compress);
-  Status s = options.queries->Execute(ctx, **query, sink, sink.cancelled());
+  FrameSink sink(w, compress, (*scope)->cancel_flag());
+  Status s = options.queries->Execute(ctx, **query, sink, (*scope)->cancelled());
   if (s.ok()) {
     sink.FlushFrame();
     if (!w.headers_sent()) w.SetStatus(200);

@@ -214,6 +214,7 @@ Handler MakeRouter(RouterOptions options) {
       const Route& r = kRoutes[i];
       if (r.path != req.path || !Enabled(options, r.role)) continue;
       ++*(*metrics)[i].requests;
+      if (r.role == Role::kSelect) w.SetHeader("Access-Control-Allow-Origin", "*");
       StatusRecorder recorder(w);
       r.handle(options, req, body, recorder);
       if (recorder.status() >= 400) ++*(*metrics)[i].errors;

@@ -11,6 +11,8 @@
 #include "vl/common/time_util.h"
 #include "vl/logsql/natural_order.h"
 
+#include <simdjson.h>
+
 namespace vl::http {
 
 namespace {
@@ -176,6 +178,81 @@ Status ParseTimeArgInto(const Request& req, std::string_view name, int64_t now, 
   return Status::OK();
 }
 
+void AppendQuoted(std::string_view v, std::string* out) {
+  out->push_back('"');
+  for (char c : v) {
+    if (c == '"' || c == '\\') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+std::string RegexEscaped(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (std::string_view("\\.+*?()|[]{}^$").find(c) != std::string_view::npos) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// An `extra_filters` / `extra_stream_filters` value as LogsQL: a JSON object of field -> value or
+// list of values, or LogsQL text as it is.
+Result<std::string> ExtraFilterText(const std::string& v, bool stream) {
+  if (v.empty() || v[0] != '{') return v;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(v).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+    if (stream) return v;  // a stream selector such as {app="x"}
+    return Status::InvalidArgument("cannot parse extra filter " + v + ": want a JSON object or a LogsQL filter");
+  }
+  std::string out = stream ? "{" : "";
+  bool first = true;
+  for (auto [key, value] : doc.get_object()) {
+    std::vector<std::string> values;
+    if (value.is_array()) {
+      for (auto item : value.get_array()) {
+        std::string_view sv;
+        if (item.get_string().get(sv) != simdjson::SUCCESS) {
+          return Status::InvalidArgument("extra filter " + v + ": values must be strings");
+        }
+        values.emplace_back(sv);
+      }
+    } else {
+      std::string_view sv;
+      if (value.get_string().get(sv) != simdjson::SUCCESS) {
+        return Status::InvalidArgument("extra filter " + v + ": values must be strings");
+      }
+      values.emplace_back(sv);
+    }
+    if (!first) out += stream ? "," : " ";
+    first = false;
+    if (stream) {
+      out.append(key);
+      if (values.size() == 1) {
+        out += "=";
+        AppendQuoted(values[0], &out);
+      } else {
+        std::string alt;
+        for (size_t i = 0; i < values.size(); ++i) alt += (i ? "|" : "") + RegexEscaped(values[i]);
+        out += "=~";
+        AppendQuoted(alt, &out);
+      }
+    } else {
+      AppendQuoted(key, &out);
+      out += ":in(";
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (i) out += ",";
+        AppendQuoted(values[i], &out);
+      }
+      out += ")";
+    }
+  }
+  if (stream) out += "}";
+  if (first && !stream) return std::string("*");
+  return out;
+}
+
 }  // namespace
 
 Result<int64_t> DurationArg(const Request& req, std::string_view name, int64_t def) {
@@ -221,6 +298,14 @@ Result<select::QueryRequest> ParseSelectRequest(const RouterOptions& options, Re
   std::optional<int64_t> eval_time;
   VL_RETURN_IF_ERROR(ParseTimeArgInto(req, "time", now, &eval_time));
   q.now_ns = eval_time.value_or(q.end.value_or(now));
+  for (const char* name : {"extra_filters", "extra_stream_filters"}) {
+    for (auto [it, end] = req.args.equal_range(name); it != end; ++it) {
+      if (it->second.empty()) continue;
+      auto text = ExtraFilterText(it->second, std::string_view(name) == "extra_stream_filters");
+      if (!text.ok()) return text.status();
+      q.extra_filters.push_back(*text);
+    }
+  }
   std::string_view partial = req.Arg("allow_partial_response");
   q.allow_partial = partial.empty() ? options.allow_partial_default : (partial == "1" || partial == "true");
   q.on_partial = [&w] { w.SetHeader("VL-Partial-Response", "true"); };

@@ -38,6 +38,7 @@ class SelectScope {
 
   const std::atomic<bool>* cancelled() const { return &cancelled_; }
   void Cancel() { cancelled_.store(true); }
+  std::atomic<bool>* cancel_flag() { return &cancelled_; }
   bool timed_out() const { return timed_out_.load(); }
   // The status to report for a query that ended with `s`: DeadlineExceeded when it was
   // cancelled by its deadline.

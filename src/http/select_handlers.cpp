@@ -49,7 +49,6 @@ void HandleLogsqlQuery(const RouterOptions& options, Request& req, BodyReader& b
   auto scope = SelectScope::Enter(options, req, w);
   if (!scope.ok()) return SendError(w, scope.status());
   w.SetHeader("Content-Type", "application/stream+json");
-  w.SetHeader("Access-Control-Allow-Origin", "*");
   JsonLinesSink sink(w, **scope);
   if (!RunSelect(options, *request, **scope, sink, w) && w.headers_sent()) {
     spdlog::error("query [{}] failed after streaming started", request->query);

@@ -70,6 +70,22 @@ bool RunStats(const RouterOptions& options, Request& req, ResponseWriter& w, sel
   return RunSelect(options, *request, **scope, *rows, w, /*prom_errors=*/true);
 }
 
+// The rows must keep every label (by-field) and at least one result column, or the samples
+// would be series without their labels. Empty when they do.
+std::string CheckSeriesShape(const CollectingSink& rows, const std::vector<std::string>& labels) {
+  std::string problem;
+  rows.ForEachRow([&](const logsql::ResultBlock& b, size_t r) {
+    if (!problem.empty() || r > 0) return;
+    size_t metrics = 0;
+    for (const auto& c : b.columns) metrics += !IsLabel(labels, c.name) && c.name != "_time";
+    for (const auto& l : labels) {
+      if (l != "_time" && !b.Find(l)) problem = "the pipes after the last `stats` pipe must keep its by-field `" + l + "`";
+    }
+    if (problem.empty() && metrics == 0) problem = "the query must leave at least one result column besides the by-fields";
+  });
+  return problem;
+}
+
 }  // namespace
 
 void HandleStatsQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w) {
@@ -78,6 +94,7 @@ void HandleStatsQuery(const RouterOptions& options, Request& req, BodyReader& bo
   std::vector<std::string> labels;
   CollectingSink rows;
   if (!RunStats(options, req, w, &*request, 0, &labels, &rows)) return;
+  if (std::string p = CheckSeriesShape(rows, labels); !p.empty()) return SendPromError(w, Status::InvalidArgument(p));
   const std::string ts = PromTimestamp(request->now_ns);
   std::string out = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[";
   bool first = true;
@@ -104,6 +121,7 @@ void HandleStatsQueryRange(const RouterOptions& options, Request& req, BodyReade
   std::vector<std::string> labels;
   CollectingSink rows;
   if (!RunStats(options, req, w, &*request, *step, &labels, &rows)) return;
+  if (std::string p = CheckSeriesShape(rows, labels); !p.empty()) return SendPromError(w, Status::InvalidArgument(p));
   std::erase(labels, "_time");
   // metric -> (bucket start ns -> value)
   std::map<std::string, std::map<int64_t, std::string>> series;

@@ -55,7 +55,6 @@ void HandleTail(const RouterOptions& options, Request& req, BodyReader& body, Re
   std::atomic<uint64_t>& tails = Metrics::Global().Counter("vl_live_tailing_requests");
   ++tails;
   w.SetHeader("Content-Type", "application/x-ndjson");
-  w.SetHeader("Access-Control-Allow-Origin", "*");
   std::map<std::string, int64_t> last_sent;  // per _stream_id: newest timestamp sent
   int64_t now = NowNanos();
   int64_t window_start = now - *offset - *start_offset;

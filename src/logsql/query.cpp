@@ -80,6 +80,17 @@ void Query::AddTimeRange(int64_t start_ns, int64_t end_ns) {
   UpdateRateStep();
 }
 
+void Query::AddExtraFilter(const Filter& extra) {
+  ForEachPendingSubquery(*this, [&](Filter& f) {
+    f.mutable_pending_subquery()->AddExtraFilter(extra);
+    return Status::OK();
+  });
+  for (auto& p : pipes_) {
+    if (Query* sub = p->pending_subquery()) sub->AddExtraFilter(extra);
+  }
+  filter_ = SimplifyFilter(MakeAndFilter(extra.Clone(), std::move(filter_)));
+}
+
 void Query::UpdateRateStep() {
   SearchNarrowing n;
   filter_->NarrowSearch(&n);

@@ -66,6 +66,12 @@ Status RunQuery(QueryBackend& backend, const QueryRequest& request, logsql::Resu
   if (request.start || request.end) {
     owned->AddTimeRange(request.start.value_or(INT64_MIN), request.end.value_or(INT64_MAX));
   }
+  for (const auto& text : request.extra_filters) {
+    auto extra = logsql::ParseQuery(text, request.now_ns);
+    if (!extra.ok()) return Status::InvalidArgument("cannot parse extra filter [" + text + "]: " + extra.status().message());
+    if (!(*extra)->pipes().empty()) return Status::InvalidArgument("extra filter [" + text + "] must not contain pipes");
+    owned->AddExtraFilter((*extra)->filter());
+  }
   if (request.rewrite) VL_RETURN_IF_ERROR(request.rewrite(&owned));
   logsql::Query& query = *owned;
   if (request.limit == 0) return backend.Execute(ctx, query, sink, cancelled);

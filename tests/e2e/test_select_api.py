@@ -959,10 +959,19 @@ def operational(check, cl):
 class RawResponse:
     """A streamed HTTP/1.1 response read straight from a socket (chunked or until close)."""
 
-    def __init__(self, port, path, headers, timeout=5):
+    def __init__(self, port, path, headers, timeout=5, form=None):
+        """`form`: POST these args as an x-www-form-urlencoded body instead of a GET."""
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        req = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
-        self.sock.sendall(req.encode())
+        headers = dict(headers)
+        body = b""
+        method = "GET"
+        if form is not None:
+            method = "POST"
+            body = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Content-Length"] = str(len(body))
+        req = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        self.sock.sendall(req.encode() + body)
         self.raw = b""
         self.body = b""
         self.status = None
@@ -1029,11 +1038,16 @@ class RawResponse:
 
 
 def tail_checks(check, cl):
-    for name, srv in cl.targets:
-        def tail(name=name, srv=srv):
+    for (name, srv), method in zip(cl.targets, ("GET", "POST")):
+        def tail(name=name, srv=srv, method=method):
             marker = f"tail-marker-{uuid.uuid4().hex}"
-            path = "/select/logsql/tail?" + urllib.parse.urlencode({"query": "app:tailapp"})
-            resp = RawResponse(srv.port, path, tenant_headers(T_TAIL))
+            name = f"{name} {method}"
+            args = {"query": "app:tailapp"}
+            if method == "GET":
+                resp = RawResponse(srv.port, "/select/logsql/tail?" + urllib.parse.urlencode(args),
+                                   tenant_headers(T_TAIL))
+            else:
+                resp = RawResponse(srv.port, "/select/logsql/tail", tenant_headers(T_TAIL), form=args)
             try:
                 resp.read_head(10)
                 assert resp.status == 200, f"{name}: tail status {resp.status}: {resp.raw[:300]!r}"
@@ -1061,7 +1075,7 @@ def tail_checks(check, cl):
             finally:
                 resp.close()
 
-        check.run(f"tail [{name}]: a new row arrives, once", tail)
+        check.run(f"tail [{name} {method}]: a new row arrives, once, on a response that stays open", tail)
 
     def tail_rejects():
         problems = []

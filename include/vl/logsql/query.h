@@ -32,6 +32,9 @@ class Query {
   // ANDs `_time:[start, end]` (both inclusive) into the filter and into those of its subqueries,
   // unless options say to ignore the global time filter. INT64_MIN / INT64_MAX = unbounded.
   void AddTimeRange(int64_t start_ns, int64_t end_ns);
+  // ANDs `extra` (the HTTP `extra_filters` / `extra_stream_filters`) into the filter and into
+  // those of its subqueries.
+  void AddExtraFilter(const Filter& extra);
   // Gives `rate()` and `rate_sum()` the span of the top-level time range as their step (called
   // after parsing and by AddTimeRange; a query with no bounded range leaves them without one).
   void UpdateRateStep();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vl/common/status.h"
 #include "vl/common/stream.h"
@@ -25,6 +26,9 @@ struct QueryRequest {
   int64_t now_ns = 0;  // evaluation time for relative filters
   bool allow_partial = false;
   std::function<void()> on_partial;
+  // `extra_filters` / `extra_stream_filters` as LogsQL filters, ANDed into the query and its
+  // subqueries.
+  std::vector<std::string> extra_filters;
   // Endpoints other than /query change the parsed query (after the time range is added) before
   // it runs: listing endpoints keep only its filters and add pipes of their own.
   std::function<Status(std::unique_ptr<logsql::Query>* query)> rewrite;
