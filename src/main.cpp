@@ -34,6 +34,31 @@ DEFINE_string(loggerLevel, "INFO", "Minimum level of logged messages: INFO, WARN
 DEFINE_string(loggerOutput, "stderr", "Where log messages go: stderr or stdout");
 DEFINE_string(loggerFormat, "default", "Log message format: default or json");
 DEFINE_string(loggerTimezone, "UTC", "Time zone of log message timestamps, e.g. UTC or Europe/Berlin");
+DEFINE_bool(tls, false, "Serve HTTPS on -httpListenAddr (needs -tlsCertFile and -tlsKeyFile)");
+DEFINE_string(tlsCertFile, "", "TLS certificate (chain) file for -tls; re-read when it changes");
+DEFINE_string(tlsKeyFile, "", "TLS private key file for -tls; re-read when it changes");
+DEFINE_string(tlsMinVersion, "", "Lowest TLS version accepted: TLS10, TLS11, TLS12 (default) or TLS13");
+DEFINE_string(tlsCipherSuites, "", "Comma-separated cipher suites for -tls (OpenSSL names; TLS 1.3 suites by IANA name)");
+DEFINE_bool(mtls, false, "Require a client certificate signed by -mtlsCAFile on every HTTPS connection");
+DEFINE_string(mtlsCAFile, "", "CA file for verifying client certificates with -mtls (default: the system's CAs)");
+DEFINE_string(httpAuth_username, "", "Basic auth username for every HTTP path but /health");
+DEFINE_string(httpAuth_password, "", "Basic auth password (or file://path to read it from)");
+DEFINE_string(metricsAuthKey, "", "authKey query arg /metrics requires (else Basic auth applies)");
+DEFINE_string(flagsAuthKey, "", "authKey query arg /flags requires (else Basic auth applies)");
+DEFINE_string(pprofAuthKey, "", "authKey for /debug/pprof/* (no such endpoints here; accepted for compatibility)");
+DEFINE_string(forceMergeAuthKey, "", "authKey query arg /internal/force_merge requires");
+DEFINE_string(forceFlushAuthKey, "", "authKey query arg /internal/force_flush requires");
+DEFINE_string(storageNode_tls, "", "HTTPS to storage nodes: true, or a comma-separated true/false per -storageNode entry");
+DEFINE_string(storageNode_tlsCAFile, "", "CA file(s) verifying storage nodes' certificates, per node");
+DEFINE_string(storageNode_tlsCertFile, "", "Client certificate file(s) for mTLS to storage nodes, per node");
+DEFINE_string(storageNode_tlsKeyFile, "", "Client key file(s) for mTLS to storage nodes, per node");
+DEFINE_string(storageNode_tlsServerName, "", "Name storage nodes' certificates must carry, per node");
+DEFINE_string(storageNode_tlsInsecureSkipVerify, "", "Skip verifying storage nodes' certificates, per node");
+DEFINE_string(storageNode_username, "", "Basic auth username for storage nodes, per node");
+DEFINE_string(storageNode_password, "", "Basic auth password for storage nodes, per node");
+DEFINE_string(storageNode_passwordFile, "", "File(s) with the Basic auth password, re-read every second, per node");
+DEFINE_string(storageNode_bearerToken, "", "Bearer token for storage nodes, per node");
+DEFINE_string(storageNode_bearerTokenFile, "", "File(s) with the bearer token, re-read every second, per node");
 DEFINE_int32(search_maxConcurrentRequests, 0,
              "Select requests running at once; others wait for a slot (0 = twice the CPUs up to 4 CPUs, "
              "else the CPU count, at most 16)");
@@ -73,6 +98,10 @@ std::vector<std::string> RewriteDottedFlagNames(int argc, char** argv) {
       if (name_end == std::string::npos) name_end = arg.size();
       for (size_t k = 1; k < name_end; ++k) {
         if (arg[k] == '.') arg[k] = '_';
+      }
+      // Per-node boolean lists given bare (`-storageNode.tls`) mean true for every node.
+      if (name_end == arg.size() && (arg == "-storageNode_tls" || arg == "-storageNode_tlsInsecureSkipVerify")) {
+        arg += "=true";
       }
     }
     out.push_back(std::move(arg));
@@ -126,6 +155,58 @@ std::vector<std::string> ValidateStorageNodes(const std::string& list) {
   return nodes;
 }
 
+// The i-th value of a per-node flag: one value applies to every node.
+std::string PerNode(const std::string& list, size_t i) {
+  std::vector<std::string> values;
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    size_t comma = list.find(',', pos);
+    values.push_back(list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  if (list.empty()) return "";
+  if (values.size() == 1) return values[0];
+  return i < values.size() ? values[i] : "";
+}
+
+bool IsTrue(const std::string& v) { return v == "true" || v == "1"; }
+
+vl::cluster::NodeSecurity NodeSecurityFor(size_t i) {
+  vl::cluster::NodeSecurity s;
+  s.tls = IsTrue(PerNode(FLAGS_storageNode_tls, i));
+  s.ca_file = PerNode(FLAGS_storageNode_tlsCAFile, i);
+  s.cert_file = PerNode(FLAGS_storageNode_tlsCertFile, i);
+  s.key_file = PerNode(FLAGS_storageNode_tlsKeyFile, i);
+  s.server_name = PerNode(FLAGS_storageNode_tlsServerName, i);
+  s.insecure_skip_verify = IsTrue(PerNode(FLAGS_storageNode_tlsInsecureSkipVerify, i));
+  s.username = PerNode(FLAGS_storageNode_username, i);
+  s.password = PerNode(FLAGS_storageNode_password, i);
+  s.password_file = PerNode(FLAGS_storageNode_passwordFile, i);
+  s.bearer_token = PerNode(FLAGS_storageNode_bearerToken, i);
+  s.bearer_token_file = PerNode(FLAGS_storageNode_bearerTokenFile, i);
+  return s;
+}
+
+// `file://path` reads the secret from a file (trailing newline dropped).
+std::string SecretValue(const std::string& flag, const std::string& v) {
+  if (v.rfind("file://", 0) != 0) return v;
+  std::FILE* f = std::fopen(v.c_str() + 7, "rb");
+  if (!f) FailFlag(flag, v, "cannot read the file");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  std::fclose(f);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+bool IsSecretFlag(const std::string& name) {
+  return name.find("password") != std::string::npos || name.find("AuthKey") != std::string::npos ||
+         name.find("bearerToken") != std::string::npos;
+}
+
 std::string RenderFlags() {
   std::string out;
   std::vector<gflags::CommandLineFlagInfo> flags;
@@ -136,7 +217,8 @@ std::string RenderFlags() {
     for (char& c : name) {
       if (c == '_') c = '.';
     }
-    out += "-" + name + "=\"" + f.current_value + "\"\n";
+    const bool hide = IsSecretFlag(name) && name.find("File") == std::string::npos && !f.current_value.empty();
+    out += "-" + name + "=\"" + (hide ? std::string("secret") : f.current_value) + "\"\n";
   }
   return out;
 }
@@ -257,10 +339,12 @@ int main(int argc, char** argv) {
     insert_options.nodes = storage_nodes;
     insert_options.concurrency = FLAGS_insert_concurrency;
     insert_options.disable_compression = FLAGS_insert_disableCompression;
+    for (size_t i = 0; i < storage_nodes.size(); ++i) insert_options.node_security.push_back(NodeSecurityFor(i));
     rows = std::make_unique<vl::cluster::Inserter>(insert_options);
     vl::cluster::RemoteBackendOptions select_options;
     select_options.nodes = storage_nodes;
     select_options.disable_compression = FLAGS_select_disableCompression;
+    select_options.node_security = insert_options.node_security;
     // A node may compute for a long time before its first frame (big stats); down nodes are
     // caught by the connect timeout, so reads get a generous bound.
     select_options.client.io_timeout_ms = 10 * 60 * 1000;
@@ -295,9 +379,31 @@ int main(int argc, char** argv) {
                                        ? static_cast<size_t>(FLAGS_search_maxConcurrentRequests)
                                        : static_cast<size_t>(std::min(16, cpus <= 4 ? 2 * cpus : cpus));
   router.max_queue_duration_ms = max_queue_ns / 1'000'000;
+  router.http_auth_username = FLAGS_httpAuth_username;
+  router.http_auth_password = SecretValue("httpAuth.password", FLAGS_httpAuth_password);
+  router.auth_keys = {{"/metrics", FLAGS_metricsAuthKey},
+                      {"/flags", FLAGS_flagsAuthKey},
+                      {"/internal/force_merge", FLAGS_forceMergeAuthKey},
+                      {"/internal/force_flush", FLAGS_forceFlushAuthKey}};
   router.max_query_duration_ms = max_query_ns / 1'000'000;
   vl::http::ServerOptions server_options;
   server_options.listen_addr = FLAGS_httpListenAddr;
+  server_options.tls.enabled = FLAGS_tls;
+  server_options.tls.cert_file = FLAGS_tlsCertFile;
+  server_options.tls.key_file = FLAGS_tlsKeyFile;
+  server_options.tls.min_version = FLAGS_tlsMinVersion;
+  for (size_t i = 0; !FLAGS_tlsCipherSuites.empty(); ++i) {
+    std::string c = PerNode(FLAGS_tlsCipherSuites, i);
+    if (c.empty()) break;
+    server_options.tls.cipher_suites.push_back(c);
+    if (FLAGS_tlsCipherSuites.find(',') == std::string::npos) break;
+  }
+  server_options.tls.mtls = FLAGS_mtls;
+  server_options.tls.mtls_ca_file = FLAGS_mtlsCAFile;
+  if (FLAGS_tls && (FLAGS_tlsCertFile.empty() || FLAGS_tlsKeyFile.empty())) {
+    FailFlag("tls", "true", "-tlsCertFile and -tlsKeyFile must be set with -tls");
+  }
+  if (FLAGS_mtls && !FLAGS_tls) FailFlag("mtls", "true", "-mtls needs -tls");
   server_options.max_graceful_shutdown_ms = graceful_shutdown_ns / 1'000'000;
   server_options.idle_conn_timeout_ms = idle_conn_timeout_ns / 1'000'000;
   server_options.conn_timeout_ms = conn_timeout_ns / 1'000'000;

@@ -16,9 +16,10 @@ constexpr uint64_t kRowsPerStreamOnHomeNode = 1000;
 }  // namespace
 
 Inserter::Inserter(InserterOptions options) : options_(std::move(options)) {
-  for (const auto& addr : options_.nodes) {
+  for (size_t i = 0; i < options_.nodes.size(); ++i) {
+    const std::string& addr = options_.nodes[i];
     auto n = std::make_unique<Node>();
-    n->client = HttpClient::Create(addr, options_.client);
+    n->client = HttpClient::Create(addr, ClientOptionsFor(options_.client, options_.node_security, i));
     nodes_.push_back(std::move(n));
   }
   stream_rows_.reset(new std::atomic<uint32_t>[kStreamSlots]);
@@ -205,7 +206,9 @@ void Inserter::ProbeLoop() {
   probe_options.io_timeout_ms = 1000;
   probe_options.connect_timeout_ms = 1000;
   std::vector<std::unique_ptr<HttpClient>> probes;
-  for (const auto& addr : options_.nodes) probes.push_back(HttpClient::Create(addr, probe_options));
+  for (size_t i = 0; i < options_.nodes.size(); ++i) {
+    probes.push_back(HttpClient::Create(options_.nodes[i], ClientOptionsFor(probe_options, options_.node_security, i)));
+  }
   std::unique_lock<std::mutex> lock(stop_mu_);
   while (!stop_cv_.wait_for(lock, std::chrono::milliseconds(options_.probe_interval_ms), [&] { return stopping_; })) {
     lock.unlock();

@@ -67,7 +67,9 @@ Status ReadFrames(ResponseStream& stream, bool compressed, const std::function<b
 }
 
 RemoteBackend::RemoteBackend(RemoteBackendOptions options) : options_(std::move(options)) {
-  for (const auto& addr : options_.nodes) clients_.push_back(HttpClient::Create(addr, options_.client));
+  for (size_t i = 0; i < options_.nodes.size(); ++i) {
+    clients_.push_back(HttpClient::Create(options_.nodes[i], ClientOptionsFor(options_.client, options_.node_security, i)));
+  }
   // Two queries at a time get every node read in parallel; more share the threads (a query
   // then reads some nodes one after another on its own thread).
   io_ = std::make_unique<WorkerPool>(std::max<size_t>(2 * clients_.size(), 2));

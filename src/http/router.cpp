@@ -4,6 +4,9 @@
 
 #include <charconv>
 
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
 #include "vl/common/metrics.h"
 #include "vl/insert/row_limits.h"
 
@@ -191,6 +194,62 @@ bool Enabled(const RouterOptions& o, Role role) {
   return false;
 }
 
+// Equal without leaking where they differ: both are hashed, then compared in constant time.
+bool SecretEquals(std::string_view given, std::string_view want) {
+  unsigned char a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a);
+  SHA256(reinterpret_cast<const unsigned char*>(want.data()), want.size(), b);
+  return CRYPTO_memcmp(a, b, sizeof(a)) == 0;
+}
+
+std::string Base64Decode(std::string_view in) {
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+') v = 62;
+    else if (c == '/') v = 63;
+    else break;  // '=' padding or junk ends it
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+// Whether the request may go on; otherwise answers 401.
+bool Authorized(const RouterOptions& o, const Request& req, ResponseWriter& w) {
+  if (req.path == "/health") return true;  // load balancers and probes carry no credentials
+  auto key = o.auth_keys.find(req.path);
+  if (key != o.auth_keys.end() && !key->second.empty()) {
+    if (SecretEquals(req.Arg("authKey"), key->second)) return true;
+    w.Send(401, "text/plain; charset=utf-8", "The provided authKey doesn't match the one set for " + req.path + "\n");
+    return false;
+  }
+  if (o.http_auth_username.empty() && o.http_auth_password.empty()) return true;
+  std::string_view header = req.Header("authorization");
+  if (header.size() > 6 && header.substr(0, 6) == "Basic ") {
+    const std::string creds = Base64Decode(header.substr(6));
+    const size_t colon = creds.find(':');
+    if (colon != std::string::npos) {
+      const bool user_ok = SecretEquals(std::string_view(creds).substr(0, colon), o.http_auth_username);
+      const bool password_ok = SecretEquals(std::string_view(creds).substr(colon + 1), o.http_auth_password);
+      if (user_ok && password_ok) return true;
+    }
+  }
+  Metrics::Global().Counter("vl_http_auth_failures_total")++;
+  w.SetHeader("WWW-Authenticate", "Basic realm=\"VictoriaMetrics\"");
+  w.Send(401, "text/plain; charset=utf-8", "Unauthorized\n");
+  return false;
+}
+
 // Per-route counters, made once: metric labels come only from the route table.
 struct RouteMetrics {
   std::atomic<uint64_t>* requests;
@@ -210,6 +269,7 @@ Handler MakeRouter(RouterOptions options) {
   }
   std::atomic<uint64_t>* unsupported = &m.Counter("vl_http_errors_total{path=\"unsupported\"}");
   return [options = std::move(options), metrics, unsupported](Request& req, BodyReader& body, ResponseWriter& w) {
+    if (!Authorized(options, req, w)) return;
     for (size_t i = 0; i < std::size(kRoutes); ++i) {
       const Route& r = kRoutes[i];
       if (r.path != req.path || !Enabled(options, r.role)) continue;

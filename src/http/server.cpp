@@ -3,6 +3,9 @@
 #include "vl/common/thread_name.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <openssl/ssl.h>
+#include <sys/stat.h>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
@@ -77,6 +80,103 @@ struct Connection {
   }
 };
 
+// The listener's TLS context, rebuilt when the certificate or key file changes (checked at
+// most once a second, on accept). A file that fails to load keeps the previous context.
+class TlsContexts {
+ public:
+  explicit TlsContexts(TlsOptions options) : options_(std::move(options)) {}
+
+  Status Load() {
+    auto ctx = Build();
+    if (!ctx.ok()) return ctx.status();
+    std::lock_guard<std::mutex> lock(mu_);
+    current_ = std::move(*ctx);
+    stamp_ = FilesStamp();
+    checked_ = std::chrono::steady_clock::now();
+    return Status::OK();
+  }
+
+  std::shared_ptr<asio::ssl::context> Current() {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - checked_ >= std::chrono::seconds(1)) {
+      checked_ = now;
+      const std::string stamp = FilesStamp();
+      if (stamp != stamp_) {
+        auto ctx = Build();
+        if (ctx.ok()) {
+          current_ = std::move(*ctx);
+          stamp_ = stamp;
+          spdlog::info("http: re-read the TLS certificate from -tlsCertFile={}", options_.cert_file);
+        } else {
+          spdlog::error("http: keeping the previous TLS certificate: {}", ctx.status().message());
+        }
+      }
+    }
+    return current_;
+  }
+
+ private:
+  std::string FilesStamp() const {
+    std::string out;
+    for (const auto& f : {options_.cert_file, options_.key_file, options_.mtls_ca_file}) {
+      struct stat st {};
+      if (!f.empty() && ::stat(f.c_str(), &st) == 0) {
+        out += std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
+               std::to_string(st.st_size) + ";";
+      }
+    }
+    return out;
+  }
+
+  Result<std::shared_ptr<asio::ssl::context>> Build() const {
+    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    try {
+      ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use);
+      ctx->use_certificate_chain_file(options_.cert_file);
+      ctx->use_private_key_file(options_.key_file, asio::ssl::context::pem);
+      if (options_.mtls) {
+        if (options_.mtls_ca_file.empty()) ctx->set_default_verify_paths();
+        else ctx->load_verify_file(options_.mtls_ca_file);
+        ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+      }
+    } catch (const boost::system::system_error& e) {
+      return Status::InvalidArgument("cannot load TLS certificate -tlsCertFile=" + options_.cert_file +
+                                     " -tlsKeyFile=" + options_.key_file +
+                                     (options_.mtls ? " -mtlsCAFile=" + options_.mtls_ca_file : "") + ": " + e.what());
+    }
+    SSL_CTX* native = ctx->native_handle();
+    int min = TLS1_2_VERSION;
+    if (options_.min_version == "TLS10") min = TLS1_VERSION;
+    else if (options_.min_version == "TLS11") min = TLS1_1_VERSION;
+    else if (options_.min_version == "TLS13") min = TLS1_3_VERSION;
+    else if (!options_.min_version.empty() && options_.min_version != "TLS12") {
+      return Status::InvalidArgument("-tlsMinVersion: want TLS10, TLS11, TLS12 or TLS13, got " + options_.min_version);
+    }
+    SSL_CTX_set_min_proto_version(native, min);
+    std::string tls12, tls13;
+    for (const auto& c : options_.cipher_suites) {
+      std::string& list = c.rfind("TLS_AES_", 0) == 0 || c.rfind("TLS_CHACHA20_", 0) == 0 ? tls13 : tls12;
+      if (!list.empty()) list += ':';
+      list += c;
+    }
+    if (!tls12.empty() && SSL_CTX_set_cipher_list(native, tls12.c_str()) != 1) {
+      return Status::InvalidArgument("-tlsCipherSuites: unknown cipher suites \"" + tls12 + "\"");
+    }
+    if (!tls13.empty() && SSL_CTX_set_ciphersuites(native, tls13.c_str()) != 1) {
+      return Status::InvalidArgument("-tlsCipherSuites: unknown TLS 1.3 cipher suites \"" + tls13 + "\"");
+    }
+    return ctx;
+  }
+
+  TlsOptions options_;
+  std::mutex mu_;
+  std::shared_ptr<asio::ssl::context> current_;
+  std::string stamp_;
+  std::chrono::steady_clock::time_point checked_;
+};
+
 int64_t SteadyNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -99,9 +199,10 @@ class WaitingOnPeer {
   Connection* conn_;
 };
 
+template <class Stream>
 class BeastBodyReader : public BodyReader {
  public:
-  BeastBodyReader(tcp::socket& socket, beast::flat_buffer& buffer,
+  BeastBodyReader(Stream& socket, beast::flat_buffer& buffer,
                   bhttp::request_parser<bhttp::buffer_body>& parser, Connection* watched)
       : socket_(socket), buffer_(buffer), parser_(parser), watched_(watched) {}
 
@@ -123,15 +224,16 @@ class BeastBodyReader : public BodyReader {
   }
 
  private:
-  tcp::socket& socket_;
+  Stream& socket_;
   beast::flat_buffer& buffer_;
   bhttp::request_parser<bhttp::buffer_body>& parser_;
   Connection* watched_;
 };
 
+template <class Stream>
 class BeastResponseWriter : public ResponseWriter {
  public:
-  BeastResponseWriter(tcp::socket& socket, unsigned version, bool keep_alive, Connection* watched)
+  BeastResponseWriter(Stream& socket, unsigned version, bool keep_alive, Connection* watched)
       : socket_(socket), version_(version), keep_alive_(keep_alive), watched_(watched) {}
 
   void SetStatus(int code) override { status_ = code; }
@@ -142,7 +244,7 @@ class BeastResponseWriter : public ResponseWriter {
   bool Flush() override { return !failed_ && FlushChunk(); }
   bool ClientGone() const override {
     pollfd p{};
-    p.fd = socket_.native_handle();
+    p.fd = beast::get_lowest_layer(socket_).native_handle();
     p.events = POLLRDHUP;
     return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
   }
@@ -210,7 +312,7 @@ class BeastResponseWriter : public ResponseWriter {
     return false;
   }
 
-  tcp::socket& socket_;
+  Stream& socket_;
   unsigned version_;
   bool keep_alive_;
   Connection* watched_;
@@ -229,6 +331,10 @@ class ServerImpl : public Server {
   ~ServerImpl() override { Stop(); }
 
   Status Listen() {
+    if (options_.tls.enabled) {
+      tls_ = std::make_unique<TlsContexts>(options_.tls);
+      VL_RETURN_IF_ERROR(tls_->Load());
+    }
     std::string host = "0.0.0.0";
     std::string port_text = options_.listen_addr;
     size_t colon = options_.listen_addr.rfind(':');
@@ -357,7 +463,40 @@ class ServerImpl : public Server {
       all_.insert(&conn);
     }
     socket.set_option(tcp::no_delay(true));
+    if (tls_) {
+      // The context of the moment: a rotated certificate is picked up by new connections.
+      std::shared_ptr<asio::ssl::context> ctx = tls_->Current();
+      asio::ssl::stream<tcp::socket&> stream(socket, *ctx);
+      beast::error_code ec;
+      {
+        WaitingOnPeer wait(options_.idle_conn_timeout_ms > 0 ? &conn : nullptr);  // a stalled handshake is reaped
+        stream.handshake(asio::ssl::stream_base::server, ec);
+      }
+      if (ec) {
+        Metrics::Global().Counter("vl_http_tls_handshake_errors_total")++;
+        spdlog::debug("http: TLS handshake with {} failed: {}", PeerAddress(socket), ec.message());
+      } else {
+        ServeRequests(stream, conn);
+      }
+    } else {
+      ServeRequests(socket, conn);
+    }
+    beast::error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    std::lock_guard<std::mutex> lock(mu_);
+    all_.erase(&conn);
+  }
+
+  static std::string PeerAddress(tcp::socket& socket) {
+    beast::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  template <class Stream>
+  void ServeRequests(Stream& socket, Connection& conn) {
     const auto opened = std::chrono::steady_clock::now();
+    const int fd = beast::get_lowest_layer(socket).native_handle();
     beast::flat_buffer buffer;
     // Beast reads at most the buffer's free capacity per recv (512 bytes for a fresh buffer):
     // without room, a 3 MB body took 6,000 system calls.
@@ -383,12 +522,12 @@ class ServerImpl : public Server {
         bhttp::write(socket, res, write_ec);
         // Closing with unread bytes would reset the connection, and the client could lose the
         // answer: stop sending, then take what it still sends (bounded, 1 s per read).
-        socket.shutdown(tcp::socket::shutdown_send, write_ec);
+        ::shutdown(fd, SHUT_WR);
         timeval tv{1, 0};
-        ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
         char discard[64 * 1024];
         for (size_t drained = 0; drained < (8u << 20);) {
-          const ssize_t n = ::recv(socket.native_handle(), discard, sizeof(discard), 0);
+          const ssize_t n = ::recv(fd, discard, sizeof(discard), 0);
           if (n <= 0) break;
           drained += static_cast<size_t>(n);
         }
@@ -406,15 +545,12 @@ class ServerImpl : public Server {
           std::chrono::steady_clock::now() - opened >= std::chrono::milliseconds(options_.conn_timeout_ms);
       if (!ServeRequest(socket, &conn, buffer, parser, too_old)) break;
     }
-    beast::error_code ec;
-    socket.shutdown(tcp::socket::shutdown_send, ec);
-    std::lock_guard<std::mutex> lock(mu_);
-    all_.erase(&conn);
   }
 
   // Returns whether the connection may serve another request.
   // `last` (the connection reached -http.connTimeout): answer with `Connection: close`.
-  bool ServeRequest(tcp::socket& socket, Connection* conn, beast::flat_buffer& buffer,
+  template <class Stream>
+  bool ServeRequest(Stream& socket, Connection* conn, beast::flat_buffer& buffer,
                     bhttp::request_parser<bhttp::buffer_body>& parser, bool last) {
     auto& msg = parser.get();
     Request req;
@@ -438,8 +574,8 @@ class ServerImpl : public Server {
       if (ec) return false;
     }
     Connection* watched = options_.idle_conn_timeout_ms > 0 ? conn : nullptr;
-    BeastBodyReader body(socket, buffer, parser, watched);
-    BeastResponseWriter writer(socket, msg.version(), msg.keep_alive() && !stopping_ && !last, watched);
+    BeastBodyReader<Stream> body(socket, buffer, parser, watched);
+    BeastResponseWriter<Stream> writer(socket, msg.version(), msg.keep_alive() && !stopping_ && !last, watched);
     writer.SetHeader("X-Server-Hostname", Hostname());
     handler_(req, body, writer);
     bool keep_alive = writer.Finish();
@@ -467,6 +603,7 @@ class ServerImpl : public Server {
   }
 
   ServerOptions options_;
+  std::unique_ptr<TlsContexts> tls_;  // set when the listener speaks HTTPS
   Handler handler_;
   asio::io_context io_;
   tcp::acceptor acceptor_;

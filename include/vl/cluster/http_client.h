@@ -12,12 +12,34 @@
 
 namespace vl::cluster {
 
+// How to reach one storage node across an untrusted network: the positional -storageNode.tls*
+// flags and credentials.
+struct NodeSecurity {
+  bool tls = false;
+  std::string ca_file;    // empty: the system's trusted CAs
+  std::string cert_file;  // client certificate for mTLS (with key_file)
+  std::string key_file;
+  std::string server_name;  // name the node's certificate must carry; default: the host
+  bool insecure_skip_verify = false;
+  // Basic auth (password or password_file) or a bearer token (token or token file). Files are
+  // re-read at most once a second, so rotated secrets need no restart.
+  std::string username, password, password_file;
+  std::string bearer_token, bearer_token_file;
+};
+
 struct ClientOptions {
+  NodeSecurity security;
   int connect_timeout_ms = 3000;
   // Per read/write operation; a peer silent for this long is considered down.
   int io_timeout_ms = 30000;
   size_t max_idle_connections = 16;
 };
+
+// `base` with node i's security settings when there are any.
+inline ClientOptions ClientOptionsFor(ClientOptions base, const std::vector<NodeSecurity>& per_node, size_t i) {
+  if (i < per_node.size()) base.security = per_node[i];
+  return base;
+}
 
 struct ClientRequest {
   std::string method = "GET";
@@ -51,6 +73,10 @@ class HttpClient {
   virtual const std::string& addr() const = 0;
   // Sends the request and reads the response headers. Unavailable on connect/I/O errors.
   virtual Result<std::unique_ptr<ResponseStream>> Send(const ClientRequest& request) = 0;
+  // TLS handshakes made so far, and how many of them resumed an earlier session (HTTPS costs a
+  // full handshake only when a connection is new and no session can be resumed).
+  virtual uint64_t tls_handshakes() const { return 0; }
+  virtual uint64_t tls_resumed() const { return 0; }
 };
 
 }  // namespace vl::cluster

@@ -27,6 +27,8 @@ struct InserterOptions {
   int concurrency = 2;             // concurrent sends per node
   bool disable_compression = false;
   ClientOptions client;
+  // Per node (by position in `nodes`): TLS and credentials; missing entries use `client.security`.
+  std::vector<NodeSecurity> node_security;
   int probe_interval_ms = 1000;
 };
 

@@ -20,6 +20,8 @@ struct RemoteBackendOptions {
   // -search.allowPartialResponse: the default for requests that do not say.
   bool allow_partial_default = false;
   ClientOptions client;
+  // Per node (by position in `nodes`): TLS and credentials; missing entries use `client.security`.
+  std::vector<NodeSecurity> node_security;
 };
 
 class RemoteBackend : public select::QueryBackend {

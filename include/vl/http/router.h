@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "vl/http/request.h"
@@ -31,6 +32,11 @@ struct RouterOptions {
   std::function<std::string()> flags_text;
   bool insert_disabled = false;
   bool select_disabled = false;
+  // -httpAuth.username / -httpAuth.password: Basic auth on every path but /health.
+  std::string http_auth_username, http_auth_password;
+  // Paths protected by an `authKey` query arg instead (-metricsAuthKey for /metrics, ...);
+  // a path whose key is empty falls back to Basic auth.
+  std::map<std::string, std::string> auth_keys;
   // -search.maxConcurrentRequests, -search.maxQueueDuration, -search.maxQueryDuration.
   size_t max_concurrent_requests = 4;
   int64_t max_queue_duration_ms = 10'000;

@@ -5,13 +5,27 @@
 #include <memory>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "vl/common/status.h"
 #include "vl/http/request.h"
 
 namespace vl::http {
 
+// HTTPS on the listener: -tls, -tlsCertFile, -tlsKeyFile, -tlsMinVersion, -tlsCipherSuites, and
+// client certificates with -mtls, -mtlsCAFile. The certificate and key files are checked once a
+// second and re-read when they change, so a rotated certificate needs no restart.
+struct TlsOptions {
+  bool enabled = false;
+  std::string cert_file, key_file;
+  std::string min_version;  // TLS10, TLS11, TLS12 (default) or TLS13
+  std::vector<std::string> cipher_suites;  // OpenSSL or IANA (TLS 1.3) names; empty = defaults
+  bool mtls = false;        // require a client certificate signed by mtls_ca_file
+  std::string mtls_ca_file;  // empty: the system's trusted CAs
+};
+
 struct ServerOptions {
+  TlsOptions tls;
   std::string listen_addr = ":9428";  // host:port; empty host = all interfaces
   int64_t max_graceful_shutdown_ms = 7000;  // -http.maxGracefulShutdownDuration
   // -http.idleConnTimeout: a connection whose client sends nothing for this long is closed
