@@ -15,7 +15,6 @@ import urllib.request
 
 from vlserver import Check, Server, binary_from_args, wait_for
 
-BINARY = binary_from_args()
 USER, PASSWORD = "vl-user", "s3cret-Pa55"
 ROWS = [{"_msg": f"secure row {i}", "n": str(i)} for i in range(100)]
 
@@ -134,6 +133,7 @@ def handshake_fails(port, certs, client, **ctx_args):
 
 
 def main():
+    BINARY = binary_from_args()  # noqa: N806 - read here, so bench/tls_bench.py can import this module
     check = Check()
     certs = tempfile.mkdtemp(prefix="vl-certs-")
     servers = []
