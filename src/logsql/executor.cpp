@@ -79,7 +79,9 @@ ResultBlock BuildResult(BlockView& block, const Bitmap* bm, size_t selected, con
   ResultBlock out;
   out.rows = selected;
   const size_t n = block.rows_count();
-  if (need.Wants("_time")) {
+  if (need.names_only) {
+    out.columns.push_back(ResultColumn::Const("_time", "1", selected));
+  } else if (need.Wants("_time")) {
     std::vector<int64_t> ts;
     ts.reserve(selected);
     auto all = block.timestamps();
@@ -91,6 +93,11 @@ ResultBlock BuildResult(BlockView& block, const Bitmap* bm, size_t selected, con
   if (need.Wants("_stream_id")) out.columns.push_back(ResultColumn::Const("_stream_id", block.stream_id().ToString(), selected));
   if (need.Wants("_stream")) out.columns.push_back(ResultColumn::Const("_stream", block.stream_tags().ToString(), selected));
   auto add_col = [&](const std::string& name) {
+    if (need.names_only) {
+      // Only presence counts: a stored column is present in all the block's rows.
+      out.columns.push_back(ResultColumn::Const(name, "1", selected));
+      return;
+    }
     std::string_view constant;
     if (block.ConstValue(name, &constant)) {
       if (!constant.empty()) out.columns.push_back(ResultColumn::Const(name, std::string(constant), selected));

@@ -34,11 +34,20 @@ class NeededFields {
   // No longer this exact name: a pipe writes it without reading it.
   void Remove(std::string_view name);
   void SetAll() { *this = NeededFields(); }
+  void SetNamesOnly() {
+    SetAll();
+    names_only = true;
+  }
   // When !all(): the wanted patterns.
   const std::vector<std::string>& patterns() const { return patterns_; }
 
   // Some stage reads values as numbers: numerically stored columns then also carry them.
   bool numbers = false;
+  // Only which fields a block stores matters, not their values (`field_names`, whose hits are
+  // the rows of the blocks that store a field, as VictoriaLogs estimates them): storage then
+  // reports each stored column as present in every row, without decoding it. Any stage that
+  // reads a field (Add, SetOnly) clears it.
+  bool names_only = false;
 
  private:
   bool all_ = true;

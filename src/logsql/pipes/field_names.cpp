@@ -1,5 +1,8 @@
 // `field_names [as name]`: one row per field with `hits`, the number of rows that have it
-// non-empty. In a cluster each node lists its own and the router sums the hits.
+// non-empty. Straight after the search, storage reports a stored column as non-empty in every
+// row of its block (NeededFields::names_only), so hits count the rows of the blocks that store
+// the field, as VictoriaLogs estimates them, and no value is decoded. In a cluster each node
+// lists its own and the router sums the hits.
 #include <map>
 
 #include "vl/logsql/lexer.h"
@@ -59,11 +62,7 @@ class FieldNamesPipe final : public Pipe {
   explicit FieldNamesPipe(std::string name) : name_(std::move(name)) {}
   std::string String() const override { return name_ == "name" ? "field_names" : "field_names as " + QuoteIfNeeded(name_); }
   std::unique_ptr<Pipe> Clone() const override { return std::make_unique<FieldNamesPipe>(*this); }
-  void UpdateNeeded(NeededFields* needed) const override {
-    const bool numbers = needed->numbers;
-    needed->SetAll();
-    needed->numbers = numbers;
-  }
+  void UpdateNeeded(NeededFields* needed) const override { needed->SetNamesOnly(); }
   std::unique_ptr<Processor> MakeProcessor(Processor* next, QueryMemory*) const override {
     return std::make_unique<FieldNamesProcessor>(name_, next);
   }

@@ -37,12 +37,14 @@ bool NeededFields::Wants(std::string_view name) const {
 }
 
 void NeededFields::SetOnly(std::vector<std::string> patterns) {
+  names_only = false;
   all_ = false;
   except_.clear();
   patterns_ = std::move(patterns);
 }
 
 void NeededFields::Add(std::string_view pattern) {
+  names_only = false;
   if (all_) {
     // Wanted again: drop the exclusions it covers.
     std::erase_if(except_, [&](const std::string& e) { return FieldMatches(pattern, e) || e == pattern; });
