@@ -108,7 +108,10 @@ Status ParseInsertRows(std::string_view data, const std::function<void(const Row
     for (uint64_t i = 0; i < count; ++i) {
       std::string_view name, value;
       if (!ReadLengthPrefixed(&data, &name) || !ReadLengthPrefixed(&data, &value)) return bad("truncated field");
-      if (name == "_time" || name == "_stream" || name == "_stream_id") return bad("reserved field name");
+      // The row carries its own stream and timestamp. A sender may still copy these fields from
+      // a JSON line (vlagent forwards `_stream` as a field): they are dropped, as
+      // /insert/jsonline drops them, instead of refusing the batch.
+      if (name == "_time" || name == "_stream" || name == "_stream_id") continue;
       if (value.empty()) continue;  // empty values are absent fields
       fields.push_back(FieldView{name.empty() ? std::string_view("_msg") : name, value});
     }

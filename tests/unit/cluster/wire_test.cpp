@@ -56,6 +56,29 @@ TEST(InsertRows, MsgTravelsWithEmptyName) {
   EXPECT_EQ(body[8 + 1 + tags.size() + 8 + 1], '\0');
 }
 
+// vlagent forwards rows whose fields may include `_stream` (copied from a JSON line that had
+// one), `_time` or `_stream_id`: the row is stored with its own stream and timestamp, and those
+// fields are dropped, as /insert/jsonline drops them.
+TEST(InsertRows, ReservedFieldsFromVlagentAreDropped) {
+  LogRow r = MakeRow(3, 42, "from vlagent");
+  r.fields.push_back(Field{"_stream", "{app=\"web\"}"});
+  r.fields.push_back(Field{"_stream_id", "00000000000000000000000000000000000000000000000f"});
+  r.fields.push_back(Field{"_time", "2025-01-01T00:00:00Z"});
+  r.fields.push_back(Field{"host", "h1"});
+  std::string body;
+  Append(r, &body);
+  Append(MakeRow(3, 43, "next"), &body);
+  std::vector<LogRow> rows;
+  ASSERT_TRUE(Parse(body, &rows).ok());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].timestamp, 42);
+  EXPECT_EQ(rows[0].stream_tags.Get("app"), "web");
+  ASSERT_EQ(rows[0].fields.size(), 3u);
+  EXPECT_EQ(rows[0].fields[0].value, "from vlagent");
+  EXPECT_EQ(rows[0].fields[2].name, "host");
+  EXPECT_EQ(rows[1].fields[0].value, "next");
+}
+
 TEST(InsertRows, TruncatedKeepsEarlierRows) {
   std::string body;
   Append(MakeRow(1, 1, "a"), &body);
