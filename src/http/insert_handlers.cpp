@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <utility>
 
@@ -7,7 +9,7 @@
 #include "vl/http/router.h"
 #include "vl/insert/common_params.h"
 #include "vl/insert/decompressor.h"
-#include "vl/insert/jsonline_parser.h"
+#include "vl/insert/protocols.h"
 
 namespace vl::http {
 
@@ -17,22 +19,34 @@ namespace {
 constexpr size_t kStoreBatchRows = 16 * 1024;
 constexpr size_t kReadChunkBytes = 256 * 1024;
 
+// Per protocol: the VictoriaLogs metric names with the protocol's `type` / path labels.
 struct InsertCounters {
-  std::atomic<uint64_t>& rows = Metrics::Global().Counter("vl_rows_ingested_total{type=\"jsonline\"}");
-  std::atomic<uint64_t>& bytes = Metrics::Global().Counter("vl_bytes_ingested_total{type=\"jsonline\"}");
-  std::atomic<uint64_t>& errors = Metrics::Global().Counter("vl_http_errors_total{path=\"/insert/jsonline\"}");
+  explicit InsertCounters(const insert::Protocol& p)
+      : rows(Metrics::Global().Counter("vl_rows_ingested_total{type=\"" + std::string(p.type) + "\"}")),
+        bytes(Metrics::Global().Counter("vl_bytes_ingested_total{type=\"" + std::string(p.type) + "\"}")),
+        errors(Metrics::Global().Counter("vl_http_errors_total{path=\"" + std::string(p.path) + "\"}")),
+        records_failed(Metrics::Global().Counter("vl_insert_records_skipped_total{type=\"" + std::string(p.type) + "\"}")) {}
+  std::atomic<uint64_t>& rows;
+  std::atomic<uint64_t>& bytes;
+  std::atomic<uint64_t>& errors;
+  std::atomic<uint64_t>& records_failed;
   std::atomic<uint64_t>& too_long = Metrics::Global().Counter("vl_too_long_lines_skipped_total");
   std::atomic<uint64_t>& debug_rows = Metrics::Global().Counter("vl_rows_dropped_total{reason=\"debug\"}");
 };
 
-InsertCounters& Counters() {
-  static InsertCounters counters;
-  return counters;
+InsertCounters& Counters(const insert::Protocol& p) {
+  static std::mutex mu;
+  static std::map<std::string_view, std::unique_ptr<InsertCounters>> all;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& c = all[p.path];
+  if (!c) c = std::make_unique<InsertCounters>(p);
+  return *c;
 }
 
 // debug=1: rows are logged instead of stored.
 class DebugRowWriter : public insert::RowWriter {
  public:
+  explicit DebugRowWriter(std::atomic<uint64_t>& dropped) : dropped_(dropped) {}
   void Append(const RowView& view) override {
     const LogRow row = ToLogRow(view);
     std::string text = row.stream_tags.ToString();
@@ -42,12 +56,13 @@ class DebugRowWriter : public insert::RowWriter {
   }
   size_t pending_rows() const override { return pending_; }
   Status Commit(uint64_t*) override {
-    Counters().debug_rows += pending_;
+    dropped_ += pending_;
     pending_ = 0;
     return Status::OK();
   }
 
  private:
+  std::atomic<uint64_t>& dropped_;
   size_t pending_ = 0;
 };
 
@@ -81,9 +96,11 @@ class LocalRowWriter : public insert::RowWriter {
 // store failures are transient -> 503.
 int StoreErrorCode(const Status& s) { return s.code() == Status::Code::kResourceExhausted ? 429 : 503; }
 
-void LogLineErrors(insert::JsonLineParser& parser) {
+void LogRecordErrors(const insert::Protocol& protocol, insert::BodyParser& parser) {
   for (const insert::LineError& e : parser.TakeErrors()) {
-    spdlog::warn("/insert/jsonline: skipping line {}: {}", e.line_number, e.reason);
+    // Line-based protocols number lines, whole-body ones their records.
+    spdlog::warn("{}: skipping {} {}: {}", protocol.path, protocol.max_body_bytes ? "record" : "line", e.line_number,
+                 e.reason);
   }
 }
 
@@ -93,40 +110,49 @@ std::unique_ptr<insert::RowWriter> LocalRowStore::NewWriter() {
   return std::make_unique<LocalRowWriter>(storage_);
 }
 
-void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w) {
-  InsertCounters& counters = Counters();
+void HandleProtocolInsert(const insert::Protocol& protocol, const RouterOptions& options, Request& req,
+                          BodyReader& body, ResponseWriter& w) {
+  InsertCounters& counters = Counters(protocol);
   auto fail = [&](int code, const std::string& msg) {
     counters.errors++;
     w.Send(code, "text/plain; charset=utf-8", msg + "\n");
   };
-  if (req.method != "POST") {
+  if (protocol.post_only && req.method != "POST") {
     w.SetStatus(405);
     return;
   }
   if (RejectInsertIfReadOnly(options, w)) return;
-  auto params = insert::CommonParams::Parse([&](std::string_view name) { return req.Arg(name); },
-                                            [&](std::string_view name) {
-                                              std::string lower(name);
-                                              for (char& c : lower) c = static_cast<char>(std::tolower(c));
-                                              return req.Header(lower);
-                                            });
+  auto header = [&](std::string_view name) {
+    std::string lower(name);
+    for (char& c : lower) c = static_cast<char>(std::tolower(c));
+    return req.Header(lower);
+  };
+  auto params = insert::CommonParams::Parse([&](std::string_view name) { return req.Arg(name); }, header);
   if (!params.ok()) return fail(400, params.status().message());
   const bool debug = params->debug;
-  auto decoder = insert::Decompressor::Create(req.Header("content-encoding"), options.max_request_body_bytes);
+  const size_t max_body = protocol.max_body_bytes ? protocol.max_body_bytes : options.max_request_body_bytes;
+  auto decoder = insert::Decompressor::Create(req.Header("content-encoding"), max_body);
   if (!decoder.ok()) return fail(400, decoder.status().message());
 
-  insert::JsonLineParserOptions parser_options;
+  insert::ParserOptions parser_options;
   parser_options.max_line_size = options.max_line_size_bytes;
   parser_options.row_options = options.row_limits;
   std::unique_ptr<insert::RowWriter> writer =
-      debug ? std::unique_ptr<insert::RowWriter>(std::make_unique<DebugRowWriter>()) : options.rows->NewWriter();
-  insert::JsonLineParser parser(std::move(*params), writer.get(), parser_options);
-  auto feed = [&](std::string_view decoded) {
+      debug ? std::unique_ptr<insert::RowWriter>(std::make_unique<DebugRowWriter>(counters.debug_rows))
+            : options.rows->NewWriter();
+  std::unique_ptr<insert::BodyParser> parser =
+      protocol.make_parser(std::move(*params), writer.get(), parser_options, header);
+  size_t decoded_bytes = 0;
+  auto feed = [&](std::string_view decoded) -> Status {
     counters.bytes += decoded.size();
-    return parser.Feed(decoded);
+    decoded_bytes += decoded.size();
+    if (protocol.max_body_bytes && decoded_bytes > protocol.max_body_bytes) {
+      return Status::InvalidArgument("request body exceeds " + std::to_string(protocol.max_body_bytes) + " bytes");
+    }
+    return parser->Feed(decoded);
   };
   auto store_pending = [&](size_t min_rows) -> Status {
-    LogLineErrors(parser);
+    LogRecordErrors(protocol, *parser);
     if (writer->pending_rows() < min_rows || writer->pending_rows() == 0) return Status::OK();
     uint64_t accepted = 0;
     Status s = writer->Commit(&accepted);
@@ -140,26 +166,34 @@ void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader
     if (!n.ok()) return fail(400, n.status().message());
     if (*n == 0) break;
     Status s = (*decoder)->Decode(std::string_view(buf.data(), *n), feed);
-    if (!s.ok()) return fail(400, "cannot decode request body: " + s.message());
+    if (!s.ok()) {
+      // Whatever parsed before is still stored; the client learns the body was bad.
+      Status stored = store_pending(0);
+      return fail(stored.ok() ? 400 : StoreErrorCode(stored), "cannot read request body: " + s.message());
+    }
     s = store_pending(kStoreBatchRows);
     if (!s.ok()) return fail(StoreErrorCode(s), "cannot store rows: " + s.message());
   }
   Status s = (*decoder)->Finish(feed);
-  if (s.ok()) s = parser.Finish();
+  if (s.ok()) s = parser->Finish();
   if (!s.ok()) {
-    // Whatever parsed before the truncation is still stored; the client learns the body was bad.
     Status stored = store_pending(0);
-    return fail(stored.ok() ? 400 : StoreErrorCode(stored), "cannot decode request body: " + s.message());
+    return fail(stored.ok() ? 400 : StoreErrorCode(stored), "cannot read request body: " + s.message());
   }
   s = store_pending(0);
   if (!s.ok()) return fail(StoreErrorCode(s), "cannot store rows: " + s.message());
-  counters.too_long += parser.too_long_lines();
-  if (parser.lines_failed() > 0) counters.errors++;
-  if (parser.lines_ok() == 0 && parser.lines_failed() > 0) {
-    const insert::LineError& e = parser.last_error();
+  counters.too_long += parser->too_long_lines();
+  counters.records_failed += parser->records_failed();
+  if (parser->records_failed() > 0) counters.errors++;
+  if (protocol.all_failed_is_error && parser->records_ok() == 0 && parser->records_failed() > 0) {
+    const insert::LineError& e = parser->last_error();
     return fail(400, "no valid lines in the request body; line " + std::to_string(e.line_number) + ": " + e.reason);
   }
-  w.SetStatus(200);
+  if (protocol.success_body.empty()) {
+    w.SetStatus(protocol.success_status);
+  } else {
+    w.Send(protocol.success_status, protocol.success_content_type, protocol.success_body);
+  }
 }
 
 }  // namespace vl::http

@@ -151,7 +151,8 @@ constexpr Route kRoutes[] = {
      [](const RouterOptions& o, Request&, BodyReader&, ResponseWriter& w) { Text(w, 200, o.flags_text ? o.flags_text() : ""); }},
     {"/", Role::kAlways,
      [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "text/html; charset=utf-8", kIndexPage); }},
-    {"/insert/jsonline", Role::kInsert, HandleJsonLineInsert},
+    {"/insert/datadog/api/v1/validate", Role::kInsert,
+     [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "application/json", "{}"); }},
     {"/insert/ready", Role::kAlways,
      [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "application/json", "{\"status\":\"ok\"}"); }},
     {"/select/logsql/query", Role::kSelect, HandleLogsqlQuery},
@@ -279,6 +280,12 @@ Handler MakeRouter(RouterOptions options) {
       r.handle(options, req, body, recorder);
       if (recorder.status() >= 400) ++*(*metrics)[i].errors;
       return;
+    }
+    // Ingestion protocols: one driver, a parser each (insert/protocols.h).
+    if (const insert::Protocol* p = insert::FindProtocol(req.path); p && Enabled(options, Role::kInsert)) {
+      auto& counter = Metrics::Global().Counter("vl_http_requests_total{path=\"" + std::string(p->path) + "\"}");
+      ++counter;
+      return HandleProtocolInsert(*p, options, req, body, w);
     }
     ++*unsupported;
     w.Send(400, "text/plain; charset=utf-8", "unsupported path requested: \"" + req.path + "\"\n");

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "vl/http/request.h"
+#include "vl/insert/protocols.h"
 #include "vl/insert/row_builder.h"
 #include "vl/insert/row_store.h"
 #include "vl/select/query_runner.h"
@@ -46,7 +47,9 @@ struct RouterOptions {
 Handler MakeRouter(RouterOptions options);
 
 // The individual endpoints, for the router and for tests.
-void HandleJsonLineInsert(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
+// The ingestion driver: every protocol of insert/protocols.h goes through it.
+void HandleProtocolInsert(const insert::Protocol& protocol, const RouterOptions& options, Request& req,
+                          BodyReader& body, ResponseWriter& w);
 void HandleLogsqlQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
 void HandleTail(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
 void HandleHits(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);

@@ -1,6 +1,8 @@
 // Incremental parser of `/insert/jsonline` bodies: one JSON object per line.
 #pragma once
 
+#include "vl/insert/body_parser.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -15,35 +17,28 @@
 
 namespace vl::insert {
 
-struct LineError {
-  uint64_t line_number = 0;  // 1-based physical line number in the body
-  std::string reason;
-};
+using JsonLineParserOptions = ParserOptions;
 
-struct JsonLineParserOptions {
-  size_t max_line_size = 256 * 1024;  // -insert.maxLineSizeBytes; longer lines are skipped
-  size_t max_kept_errors = 100;       // LineErrors kept between TakeErrors() calls (all are counted)
-  RowBuilderOptions row_options;
-};
-
-class JsonLineParser {
+class JsonLineParser : public BodyParser {
  public:
   // Rows go to `sink`, which must outlive the parser.
   JsonLineParser(CommonParams params, RowWriter* sink, JsonLineParserOptions opts = {});
 
   // Feeds the next piece of the (decoded) body. Complete lines are parsed right away and their
   // rows appended to the sink. Bad lines are recorded, never returned as an error.
-  Status Feed(std::string_view chunk);
+  Status Feed(std::string_view chunk) override;
   // Parses the last line when the body does not end with '\n'. Feed() must not follow.
-  Status Finish();
+  Status Finish() override;
   // Moves out the kept line errors (at most max_kept_errors since the last call).
-  std::vector<LineError> TakeErrors();
+  std::vector<LineError> TakeErrors() override;
   // The most recent line error ("" reason and line 0 when none).
-  const LineError& last_error() const { return last_error_; }
+  const LineError& last_error() const override { return last_error_; }
 
   uint64_t lines_ok() const { return lines_ok_; }
   uint64_t lines_failed() const { return lines_failed_; }
-  uint64_t too_long_lines() const { return too_long_lines_; }
+  uint64_t too_long_lines() const override { return too_long_lines_; }
+  uint64_t records_ok() const override { return lines_ok_; }
+  uint64_t records_failed() const override { return lines_failed_; }
   // Entries dropped by a limit (RowLimit): counted and logged, not line errors.
   uint64_t rows_dropped() const { return rows_dropped_; }
 

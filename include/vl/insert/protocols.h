@@ -1,0 +1,48 @@
+// Every HTTP ingestion protocol: its path, its parser and its defaults. The ingestion driver
+// (src/http/insert_handlers.cpp) does the rest for all of them alike: decompression, common
+// parameters, commits, acknowledgement, metrics and status codes. Adding a protocol is a parser
+// file and one line in src/insert/protocols.cpp.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "vl/insert/body_parser.h"
+#include "vl/insert/common_params.h"
+#include "vl/insert/row_store.h"
+
+namespace vl::insert {
+
+// Request details a protocol may read besides the common parameters.
+using HeaderGetter = ArgGetter;
+
+struct Protocol {
+  std::string_view path;  // e.g. "/insert/jsonline"
+  std::string_view type;  // the `type` label of vl_rows_ingested_total, e.g. "jsonline"
+  bool post_only = false;  // other methods get 405
+  // Bodies of whole-body protocols are limited to this many decoded bytes (their
+  // `-<protocol>.maxRequestSize`); 0 = streamed, any size.
+  size_t max_body_bytes = 0;
+  int success_status = 200;
+  std::string_view success_content_type = "text/plain; charset=utf-8";
+  std::string_view success_body;
+  // True: a request where every record was bad answers 400 (jsonline); else the protocol's
+  // own rule.
+  bool all_failed_is_error = true;
+  // The protocol's defaults for parameters the request did not set (stream fields, time field).
+  void (*apply_defaults)(CommonParams* params, bool stream_fields_set, bool time_field_set) = nullptr;
+  std::unique_ptr<BodyParser> (*make_parser)(CommonParams params, RowWriter* sink, const ParserOptions& options,
+                                             const HeaderGetter& header) = nullptr;
+};
+
+// The protocol served at `path`, or nullptr.
+const Protocol* FindProtocol(std::string_view path);
+
+// Parser factories, one per protocol file.
+std::unique_ptr<BodyParser> MakeJsonLineParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
+                                               const HeaderGetter& header);
+std::unique_ptr<BodyParser> MakeDatadogParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
+                                              const HeaderGetter& header);
+
+}  // namespace vl::insert

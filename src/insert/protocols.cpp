@@ -1,0 +1,33 @@
+// The HTTP ingestion protocols: one line each.
+#include "vl/insert/protocols.h"
+
+#include "vl/insert/jsonline_parser.h"
+
+namespace vl::insert {
+
+namespace {
+
+constexpr size_t kWholeBodyLimit = 64 << 20;  // -datadog.maxRequestSize and friends
+
+const Protocol kProtocols[] = {
+    {.path = "/insert/jsonline", .type = "jsonline", .post_only = true, .make_parser = MakeJsonLineParser},
+    {.path = "/insert/datadog/api/v2/logs", .type = "datadog", .max_body_bytes = kWholeBodyLimit,
+     .success_status = 202, .success_content_type = "application/json", .success_body = "{}",
+     .all_failed_is_error = false, .make_parser = MakeDatadogParser},
+};
+
+}  // namespace
+
+const Protocol* FindProtocol(std::string_view path) {
+  for (const Protocol& p : kProtocols) {
+    if (p.path == path) return &p;
+  }
+  return nullptr;
+}
+
+std::unique_ptr<BodyParser> MakeJsonLineParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
+                                               const HeaderGetter&) {
+  return std::make_unique<JsonLineParser>(std::move(params), sink, options);
+}
+
+}  // namespace vl::insert
