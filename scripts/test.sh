@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build.sh
+./scripts/install-test-clients.sh
 (cd "${BUILD_DIR:-build}" && ctest --output-on-failure --no-tests=error -j "$(nproc)" --timeout 600)
 if [ "${VL_SKIP_SANITIZERS:-0}" != "1" ]; then
   ./scripts/test-sanitizers.sh

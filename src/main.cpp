@@ -34,6 +34,7 @@ DEFINE_string(loggerLevel, "INFO", "Minimum level of logged messages: INFO, WARN
 DEFINE_string(loggerOutput, "stderr", "Where log messages go: stderr or stdout");
 DEFINE_string(loggerFormat, "default", "Log message format: default or json");
 DEFINE_string(loggerTimezone, "UTC", "Time zone of log message timestamps, e.g. UTC or Europe/Berlin");
+DEFINE_string(elasticsearch_version, "8.9.0", "Elasticsearch version reported to shippers at /insert/elasticsearch/");
 DEFINE_bool(tls, false, "Serve HTTPS on -httpListenAddr (needs -tlsCertFile and -tlsKeyFile)");
 DEFINE_string(tlsCertFile, "", "TLS certificate (chain) file for -tls; re-read when it changes");
 DEFINE_string(tlsKeyFile, "", "TLS private key file for -tls; re-read when it changes");
@@ -379,6 +380,7 @@ int main(int argc, char** argv) {
                                        ? static_cast<size_t>(FLAGS_search_maxConcurrentRequests)
                                        : static_cast<size_t>(std::min(16, cpus <= 4 ? 2 * cpus : cpus));
   router.max_queue_duration_ms = max_queue_ns / 1'000'000;
+  router.elasticsearch_version = FLAGS_elasticsearch_version;
   router.http_auth_username = FLAGS_httpAuth_username;
   router.http_auth_password = SecretValue("httpAuth.password", FLAGS_httpAuth_password);
   router.auth_keys = {{"/metrics", FLAGS_metricsAuthKey},

@@ -113,6 +113,7 @@ std::unique_ptr<insert::RowWriter> LocalRowStore::NewWriter() {
 void HandleProtocolInsert(const insert::Protocol& protocol, const RouterOptions& options, Request& req,
                           BodyReader& body, ResponseWriter& w) {
   InsertCounters& counters = Counters(protocol);
+  if (!protocol.header_name.empty()) w.SetHeader(std::string(protocol.header_name), std::string(protocol.header_value));
   auto fail = [&](int code, const std::string& msg) {
     counters.errors++;
     w.Send(code, "text/plain; charset=utf-8", msg + "\n");
@@ -189,7 +190,9 @@ void HandleProtocolInsert(const insert::Protocol& protocol, const RouterOptions&
     const insert::LineError& e = parser->last_error();
     return fail(400, "no valid lines in the request body; line " + std::to_string(e.line_number) + ": " + e.reason);
   }
-  if (protocol.success_body.empty()) {
+  if (std::string answer = parser->ResponseBody(); !answer.empty()) {
+    w.Send(protocol.success_status, protocol.success_content_type, answer);
+  } else if (protocol.success_body.empty()) {
     w.SetStatus(protocol.success_status);
   } else {
     w.Send(protocol.success_status, protocol.success_content_type, protocol.success_body);

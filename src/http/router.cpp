@@ -128,6 +128,7 @@ struct Route {
   std::string_view path;
   Role role;
   RouteHandler handle;
+  bool prefix = false;  // also every path under `path/`
 };
 
 void Text(ResponseWriter& w, int code, std::string_view body) { w.Send(code, "text/plain; charset=utf-8", body); }
@@ -151,6 +152,7 @@ constexpr Route kRoutes[] = {
      [](const RouterOptions& o, Request&, BodyReader&, ResponseWriter& w) { Text(w, 200, o.flags_text ? o.flags_text() : ""); }},
     {"/", Role::kAlways,
      [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "text/html; charset=utf-8", kIndexPage); }},
+    {"/insert/elasticsearch", Role::kInsert, HandleElasticsearchProbe, /*prefix=*/true},
     {"/insert/datadog/api/v1/validate", Role::kInsert,
      [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "application/json", "{}"); }},
     {"/insert/ready", Role::kAlways,
@@ -273,7 +275,10 @@ Handler MakeRouter(RouterOptions options) {
     if (!Authorized(options, req, w)) return;
     for (size_t i = 0; i < std::size(kRoutes); ++i) {
       const Route& r = kRoutes[i];
-      if (r.path != req.path || !Enabled(options, r.role)) continue;
+      const bool match = r.path == req.path || (r.prefix && req.path.size() > r.path.size() &&
+                                                req.path.compare(0, r.path.size(), r.path) == 0 &&
+                                                req.path[r.path.size()] == '/');
+      if (!match || !Enabled(options, r.role)) continue;
       ++*(*metrics)[i].requests;
       if (r.role == Role::kSelect) w.SetHeader("Access-Control-Allow-Origin", "*");
       StatusRecorder recorder(w);

@@ -33,6 +33,7 @@ struct RouterOptions {
   std::function<std::string()> flags_text;
   bool insert_disabled = false;
   bool select_disabled = false;
+  std::string elasticsearch_version = "8.9.0";  // -elasticsearch.version, reported to shippers
   // -httpAuth.username / -httpAuth.password: Basic auth on every path but /health.
   std::string http_auth_username, http_auth_password;
   // Paths protected by an `authKey` query arg instead (-metricsAuthKey for /metrics, ...);
@@ -47,6 +48,8 @@ struct RouterOptions {
 Handler MakeRouter(RouterOptions options);
 
 // The individual endpoints, for the router and for tests.
+// /insert/elasticsearch/...: version, license and setup calls of Elasticsearch shippers; _bulk.
+void HandleElasticsearchProbe(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
 // The ingestion driver: every protocol of insert/protocols.h goes through it.
 void HandleProtocolInsert(const insert::Protocol& protocol, const RouterOptions& options, Request& req,
                           BodyReader& body, ResponseWriter& w);

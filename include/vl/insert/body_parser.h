@@ -39,6 +39,9 @@ class BodyParser {
   virtual uint64_t records_ok() const = 0;
   virtual uint64_t records_failed() const = 0;
   virtual uint64_t too_long_lines() const { return 0; }
+  // The success answer's body when the protocol reports per record (Elasticsearch bulk);
+  // "" = the protocol's fixed answer.
+  virtual std::string ResponseBody() const { return ""; }
 };
 
 }  // namespace vl::insert

@@ -27,6 +27,9 @@ struct Protocol {
   int success_status = 200;
   std::string_view success_content_type = "text/plain; charset=utf-8";
   std::string_view success_body;
+  // A header every answer of the protocol carries (`X-Elastic-Product: Elasticsearch`, which
+  // Elasticsearch clients check); empty name = none.
+  std::string_view header_name, header_value;
   // True: a request where every record was bad answers 400 (jsonline); else the protocol's
   // own rule.
   bool all_failed_is_error = true;
@@ -42,6 +45,8 @@ const Protocol* FindProtocol(std::string_view path);
 // Parser factories, one per protocol file.
 std::unique_ptr<BodyParser> MakeJsonLineParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
                                                const HeaderGetter& header);
+std::unique_ptr<BodyParser> MakeElasticsearchBulkParser(CommonParams params, RowWriter* sink,
+                                                        const ParserOptions& options, const HeaderGetter& header);
 std::unique_ptr<BodyParser> MakeDatadogParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
                                               const HeaderGetter& header);
 
