@@ -9,7 +9,11 @@ PACKAGES=(
   libgtest-dev libgmock-dev libre2-dev libsimdjson-dev zlib1g-dev libssl-dev
   libsnappy-dev libbenchmark-dev
   python3 python3-snappy python3-zstandard curl procps openssl
+  libprotobuf-dev protobuf-compiler
+  chromium rsyslog systemd-journal-remote
 )
+# Node.js builds the web UI and runs the npm test clients; Debian's own if the machine has none.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

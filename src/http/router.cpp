@@ -157,6 +157,7 @@ constexpr Route kRoutes[] = {
      [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "application/json", "{}"); }},
     {"/insert/ready", Role::kAlways,
      [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "application/json", "{\"status\":\"ok\"}"); }},
+    {"/select/vmui", Role::kSelect, HandleVmui, /*prefix=*/true},
     {"/select/logsql/query", Role::kSelect, HandleLogsqlQuery},
     {"/select/logsql/tail", Role::kSelect, HandleTail},
     {"/select/logsql/hits", Role::kSelect, HandleHits},

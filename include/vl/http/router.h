@@ -53,6 +53,8 @@ void HandleElasticsearchProbe(const RouterOptions& options, Request& req, BodyRe
 // The ingestion driver: every protocol of insert/protocols.h goes through it.
 void HandleProtocolInsert(const insert::Protocol& protocol, const RouterOptions& options, Request& req,
                           BodyReader& body, ResponseWriter& w);
+// /select/vmui and everything under it: the embedded web UI.
+void HandleVmui(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
 void HandleLogsqlQuery(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
 void HandleTail(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
 void HandleHits(const RouterOptions& options, Request& req, BodyReader& body, ResponseWriter& w);
