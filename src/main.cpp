@@ -85,6 +85,18 @@ DEFINE_string(http_idleConnTimeout, "1m", "Close incoming connections idle for t
 DEFINE_string(http_connTimeout, "2m",
               "Close incoming connections after this age, at the end of a request (0 = never); spreads "
               "clients over servers behind a TCP load balancer");
+DEFINE_string(datadog_maxRequestSize, "64MiB", "Largest decoded /insert/datadog request body");
+DEFINE_string(datadog_streamFields, "", "Comma-separated stream fields of DataDog logs when the request sets none");
+DEFINE_string(datadog_ignoreFields, "", "Comma-separated fields (or prefix*) dropped from DataDog logs when the request sets none");
+DEFINE_string(loki_maxRequestSize, "64MiB", "Largest decoded /insert/loki request body");
+DEFINE_bool(loki_disableMessageParsing, false, "Keep Loki lines that are JSON objects as _msg instead of unpacking their fields");
+DEFINE_string(opentelemetry_maxRequestSize, "64MiB", "Largest decoded /insert/opentelemetry request body");
+DEFINE_string(journald_maxRequestSize, "64MiB", "Largest decoded /insert/journald request body");
+DEFINE_string(journald_streamFields, "_MACHINE_ID,_HOSTNAME,_SYSTEMD_UNIT", "Comma-separated stream fields of journald entries");
+DEFINE_string(journald_ignoreFields, "", "Comma-separated journald fields (or prefix*) to drop");
+DEFINE_string(journald_timeField, "__REALTIME_TIMESTAMP", "journald field holding the entry time (microseconds)");
+DEFINE_string(journald_tenantID, "0:0", "Tenant (AccountID:ProjectID) of journald entries sent without tenant headers");
+DEFINE_bool(journald_includeEntryMetadata, false, "Keep journald's __-prefixed entry metadata fields");
 
 namespace {
 
@@ -222,6 +234,46 @@ std::string RenderFlags() {
     out += "-" + name + "=\"" + (hide ? std::string("secret") : f.current_value) + "\"\n";
   }
   return out;
+}
+
+vl::TenantID ParseTenantFlag(const std::string& flag, const std::string& value) {
+  vl::TenantID tenant;
+  const size_t colon = value.find(':');
+  size_t account = 0, project = 0;
+  auto number = [](std::string_view s, size_t* out) {
+    if (s.empty() || s.size() > 10 || s.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    *out = std::stoull(std::string(s));
+    return *out <= UINT32_MAX;
+  };
+  if (!number(std::string_view(value).substr(0, colon), &account) ||
+      (colon != std::string::npos && !number(std::string_view(value).substr(colon + 1), &project))) {
+    FailFlag(flag, value, "want AccountID[:ProjectID], two uint32 numbers");
+  }
+  tenant.account_id = static_cast<uint32_t>(account);
+  tenant.project_id = static_cast<uint32_t>(project);
+  return tenant;
+}
+
+vl::insert::ProtocolSettings ProtocolSettingsFromFlags() {
+  vl::insert::ProtocolSettings s;
+  auto size = [](const char* flag, const std::string& value) {
+    size_t n = 0;
+    if (!ParseSize(value, &n) || n == 0) FailFlag(flag, value, "want a positive size such as 64MiB");
+    return n;
+  };
+  s.datadog_max_request_bytes = size("datadog.maxRequestSize", FLAGS_datadog_maxRequestSize);
+  s.loki_max_request_bytes = size("loki.maxRequestSize", FLAGS_loki_maxRequestSize);
+  s.opentelemetry_max_request_bytes = size("opentelemetry.maxRequestSize", FLAGS_opentelemetry_maxRequestSize);
+  s.journald_max_request_bytes = size("journald.maxRequestSize", FLAGS_journald_maxRequestSize);
+  s.datadog_stream_fields = vl::insert::SplitList(FLAGS_datadog_streamFields);
+  s.datadog_ignore_fields = vl::insert::SplitList(FLAGS_datadog_ignoreFields);
+  s.loki_disable_message_parsing = FLAGS_loki_disableMessageParsing;
+  s.journald_stream_fields = vl::insert::SplitList(FLAGS_journald_streamFields);
+  s.journald_ignore_fields = vl::insert::SplitList(FLAGS_journald_ignoreFields);
+  s.journald_time_field = FLAGS_journald_timeField;
+  s.journald_tenant = ParseTenantFlag("journald.tenantID", FLAGS_journald_tenantID);
+  s.journald_include_entry_metadata = FLAGS_journald_includeEntryMetadata;
+  return s;
 }
 
 }  // namespace
@@ -381,6 +433,7 @@ int main(int argc, char** argv) {
                                        : static_cast<size_t>(std::min(16, cpus <= 4 ? 2 * cpus : cpus));
   router.max_queue_duration_ms = max_queue_ns / 1'000'000;
   router.elasticsearch_version = FLAGS_elasticsearch_version;
+  router.protocol_settings = ProtocolSettingsFromFlags();
   router.http_auth_username = FLAGS_httpAuth_username;
   router.http_auth_password = SecretValue("httpAuth.password", FLAGS_httpAuth_password);
   router.auth_keys = {{"/metrics", FLAGS_metricsAuthKey},

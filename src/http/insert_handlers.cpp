@@ -131,13 +131,17 @@ void HandleProtocolInsert(const insert::Protocol& protocol, const RouterOptions&
   auto params = insert::CommonParams::Parse([&](std::string_view name) { return req.Arg(name); }, header);
   if (!params.ok()) return fail(400, params.status().message());
   const bool debug = params->debug;
-  const size_t max_body = protocol.max_body_bytes ? protocol.max_body_bytes : options.max_request_body_bytes;
-  auto decoder = insert::Decompressor::Create(req.Header("content-encoding"), max_body);
+  const size_t whole_body_limit = protocol.max_body_bytes ? options.protocol_settings.*protocol.max_body_bytes : 0;
+  const size_t max_body = whole_body_limit ? whole_body_limit : options.max_request_body_bytes;
+  std::string_view encoding = req.Header("content-encoding");
+  if (encoding.empty() && protocol.default_encoding) encoding = protocol.default_encoding(header);
+  auto decoder = insert::Decompressor::Create(encoding, max_body);
   if (!decoder.ok()) return fail(400, decoder.status().message());
 
   insert::ParserOptions parser_options;
   parser_options.max_line_size = options.max_line_size_bytes;
   parser_options.row_options = options.row_limits;
+  parser_options.settings = options.protocol_settings;
   std::unique_ptr<insert::RowWriter> writer =
       debug ? std::unique_ptr<insert::RowWriter>(std::make_unique<DebugRowWriter>(counters.debug_rows))
             : options.rows->NewWriter();
@@ -147,8 +151,9 @@ void HandleProtocolInsert(const insert::Protocol& protocol, const RouterOptions&
   auto feed = [&](std::string_view decoded) -> Status {
     counters.bytes += decoded.size();
     decoded_bytes += decoded.size();
-    if (protocol.max_body_bytes && decoded_bytes > protocol.max_body_bytes) {
-      return Status::InvalidArgument("request body exceeds " + std::to_string(protocol.max_body_bytes) + " bytes");
+    if (whole_body_limit && decoded_bytes > whole_body_limit) {
+      return Status::InvalidArgument("request body exceeds " + std::to_string(whole_body_limit) +
+                                     " bytes (the protocol's -*.maxRequestSize flag)");
     }
     return parser->Feed(decoded);
   };

@@ -22,7 +22,7 @@ constexpr std::string_view kNoLabelValue = "no_label_value";
 class DatadogParser : public BodyParser {
  public:
   DatadogParser(CommonParams params, RowWriter* sink, const ParserOptions& options, std::string header_time)
-      : builder_(WithDefaults(std::move(params)), options.row_options), sink_(sink), options_(options),
+      : builder_(WithDefaults(std::move(params), options.settings), options.row_options), sink_(sink), options_(options),
         header_time_(std::move(header_time)) {}
 
   Status Feed(std::string_view chunk) override {
@@ -77,7 +77,9 @@ class DatadogParser : public BodyParser {
   uint64_t records_failed() const override { return failed_; }
 
  private:
-  static CommonParams WithDefaults(CommonParams p) {
+  static CommonParams WithDefaults(CommonParams p, const ProtocolSettings& settings) {
+    if (p.stream_fields.empty()) p.stream_fields = settings.datadog_stream_fields;
+    if (p.ignore_fields.empty()) p.ignore_fields = settings.datadog_ignore_fields;
     if (p.msg_fields.empty()) p.msg_fields = {"message"};
     if (p.time_fields == std::vector<std::string>{"_time"}) p.time_fields = {"timestamp"};
     return p;

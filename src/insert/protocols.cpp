@@ -7,14 +7,12 @@ namespace vl::insert {
 
 namespace {
 
-constexpr size_t kWholeBodyLimit = 64 << 20;  // -datadog.maxRequestSize and friends
-
 const Protocol kProtocols[] = {
     {.path = "/insert/jsonline", .type = "jsonline", .post_only = true, .make_parser = MakeJsonLineParser},
     {.path = "/insert/elasticsearch/_bulk", .type = "elasticsearch_bulk", .success_content_type = "application/json",
      .header_name = "X-Elastic-Product", .header_value = "Elasticsearch", .all_failed_is_error = false,
      .make_parser = MakeElasticsearchBulkParser},
-    {.path = "/insert/datadog/api/v2/logs", .type = "datadog", .max_body_bytes = kWholeBodyLimit,
+    {.path = "/insert/datadog/api/v2/logs", .type = "datadog", .max_body_bytes = &ProtocolSettings::datadog_max_request_bytes,
      .success_status = 202, .success_content_type = "application/json", .success_body = "{}",
      .all_failed_is_error = false, .make_parser = MakeDatadogParser},
 };

@@ -33,6 +33,7 @@ struct RouterOptions {
   std::function<std::string()> flags_text;
   bool insert_disabled = false;
   bool select_disabled = false;
+  insert::ProtocolSettings protocol_settings;  // -datadog.*, -loki.*, -opentelemetry.*, -journald.*
   std::string elasticsearch_version = "8.9.0";  // -elasticsearch.version, reported to shippers
   // -httpAuth.username / -httpAuth.password: Basic auth on every path but /health.
   std::string http_auth_username, http_auth_password;

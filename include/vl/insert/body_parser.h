@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vl/common/status.h"
+#include "vl/insert/protocol_settings.h"
 #include "vl/insert/row_builder.h"
 
 namespace vl::insert {
@@ -23,6 +24,7 @@ struct ParserOptions {
   size_t max_line_size = 256 * 1024;  // -insert.maxLineSizeBytes; longer lines are skipped
   size_t max_kept_errors = 100;       // LineErrors kept between TakeErrors() calls (all are counted)
   RowBuilderOptions row_options;
+  ProtocolSettings settings;  // the protocols' flags
 };
 
 class BodyParser {

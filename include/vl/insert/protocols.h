@@ -21,9 +21,9 @@ struct Protocol {
   std::string_view path;  // e.g. "/insert/jsonline"
   std::string_view type;  // the `type` label of vl_rows_ingested_total, e.g. "jsonline"
   bool post_only = false;  // other methods get 405
-  // Bodies of whole-body protocols are limited to this many decoded bytes (their
-  // `-<protocol>.maxRequestSize`); 0 = streamed, any size.
-  size_t max_body_bytes = 0;
+  // Whole-body protocols: the setting limiting their decoded body (`-<protocol>.maxRequestSize`);
+  // nullptr = streamed, any size.
+  size_t ProtocolSettings::*max_body_bytes = nullptr;
   int success_status = 200;
   std::string_view success_content_type = "text/plain; charset=utf-8";
   std::string_view success_body;
@@ -33,8 +33,8 @@ struct Protocol {
   // True: a request where every record was bad answers 400 (jsonline); else the protocol's
   // own rule.
   bool all_failed_is_error = true;
-  // The protocol's defaults for parameters the request did not set (stream fields, time field).
-  void (*apply_defaults)(CommonParams* params, bool stream_fields_set, bool time_field_set) = nullptr;
+  // The body's encoding when the request names none (Loki protobuf: "snappy"); nullptr = identity.
+  std::string_view (*default_encoding)(const HeaderGetter& header) = nullptr;
   std::unique_ptr<BodyParser> (*make_parser)(CommonParams params, RowWriter* sink, const ParserOptions& options,
                                              const HeaderGetter& header) = nullptr;
 };
