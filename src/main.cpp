@@ -16,10 +16,12 @@
 #include "vl/common/logger.h"
 #include "vl/common/metrics.h"
 #include "vl/common/time_util.h"
+#include "vl/common/time_zone.h"
 #include "vl/http/router.h"
 #include "vl/http/server.h"
 #include "vl/logsql/pipe.h"
 #include "vl/storage/storage.h"
+#include "vl/syslog/syslog_flags.h"
 
 DEFINE_string(httpListenAddr, ":9428", "TCP address to listen for HTTP requests");
 DEFINE_string(storageDataPath, "victoria-logs-data", "Path to the directory with the stored logs");
@@ -85,6 +87,29 @@ DEFINE_string(http_idleConnTimeout, "1m", "Close incoming connections idle for t
 DEFINE_string(http_connTimeout, "2m",
               "Close incoming connections after this age, at the end of a request (0 = never); spreads "
               "clients over servers behind a TCP load balancer");
+// Syslog listeners (vl/syslog). Array flags: one comma-separated value per listen address.
+DEFINE_string(syslog_listenAddr_tcp, "", "Comma-separated TCP addresses to accept syslog messages on (RFC 3164/5424)");
+DEFINE_string(syslog_listenAddr_udp, "", "Comma-separated UDP addresses to accept syslog messages on (RFC 3164/5424)");
+DEFINE_string(syslog_tenantID_tcp, "", "Tenant (AccountID[:ProjectID]) per -syslog.listenAddr.tcp address (default 0:0)");
+DEFINE_string(syslog_tenantID_udp, "", "Tenant (AccountID[:ProjectID]) per -syslog.listenAddr.udp address (default 0:0)");
+DEFINE_string(syslog_compressMethod_tcp, "", "Compression per -syslog.listenAddr.tcp address: none, gzip, deflate or zstd");
+DEFINE_string(syslog_compressMethod_udp, "", "Compression per -syslog.listenAddr.udp address: none, gzip, deflate or zstd");
+DEFINE_string(syslog_useLocalTimestamp_tcp, "", "Per -syslog.listenAddr.tcp address: true = _time is the arrival time");
+DEFINE_string(syslog_useLocalTimestamp_udp, "", "Per -syslog.listenAddr.udp address: true = _time is the arrival time");
+DEFINE_string(syslog_streamFields_tcp, "", "Per -syslog.listenAddr.tcp address: JSON array of stream fields (default [\"hostname\",\"app_name\",\"proc_id\"])");
+DEFINE_string(syslog_streamFields_udp, "", "Per -syslog.listenAddr.udp address: JSON array of stream fields (default [\"hostname\",\"app_name\",\"proc_id\"])");
+DEFINE_string(syslog_ignoreFields_tcp, "", "Per -syslog.listenAddr.tcp address: JSON array of fields (or prefix*) to drop");
+DEFINE_string(syslog_ignoreFields_udp, "", "Per -syslog.listenAddr.udp address: JSON array of fields (or prefix*) to drop");
+DEFINE_string(syslog_decolorizeFields_tcp, "", "Per -syslog.listenAddr.tcp address: JSON array of fields to strip ANSI colors from");
+DEFINE_string(syslog_decolorizeFields_udp, "", "Per -syslog.listenAddr.udp address: JSON array of fields to strip ANSI colors from");
+DEFINE_string(syslog_extraFields_tcp, "", "Per -syslog.listenAddr.tcp address: JSON object of fields added to every message");
+DEFINE_string(syslog_extraFields_udp, "", "Per -syslog.listenAddr.udp address: JSON object of fields added to every message");
+DEFINE_string(syslog_tls, "", "Per -syslog.listenAddr.tcp address: true = TLS (needs -syslog.tlsCertFile and -syslog.tlsKeyFile)");
+DEFINE_string(syslog_tlsCertFile, "", "Per -syslog.listenAddr.tcp address: TLS certificate file (re-read when it changes)");
+DEFINE_string(syslog_tlsKeyFile, "", "Per -syslog.listenAddr.tcp address: TLS key file (re-read when it changes)");
+DEFINE_string(syslog_tlsCipherSuites, "", "Comma-separated TLS cipher suites of the syslog TLS listeners");
+DEFINE_string(syslog_tlsMinVersion, "TLS13", "Minimum TLS version of the syslog TLS listeners: TLS10, TLS11, TLS12 or TLS13");
+DEFINE_string(syslog_timezone, "Local", "Time zone of RFC 3164 syslog timestamps (IANA name such as Europe/Berlin, UTC or Local)");
 DEFINE_string(datadog_maxRequestSize, "64MiB", "Largest decoded /insert/datadog request body");
 DEFINE_string(datadog_streamFields, "", "Comma-separated stream fields of DataDog logs when the request sets none");
 DEFINE_string(datadog_ignoreFields, "", "Comma-separated fields (or prefix*) dropped from DataDog logs when the request sets none");
@@ -238,19 +263,7 @@ std::string RenderFlags() {
 
 vl::TenantID ParseTenantFlag(const std::string& flag, const std::string& value) {
   vl::TenantID tenant;
-  const size_t colon = value.find(':');
-  size_t account = 0, project = 0;
-  auto number = [](std::string_view s, size_t* out) {
-    if (s.empty() || s.size() > 10 || s.find_first_not_of("0123456789") != std::string_view::npos) return false;
-    *out = std::stoull(std::string(s));
-    return *out <= UINT32_MAX;
-  };
-  if (!number(std::string_view(value).substr(0, colon), &account) ||
-      (colon != std::string::npos && !number(std::string_view(value).substr(colon + 1), &project))) {
-    FailFlag(flag, value, "want AccountID[:ProjectID], two uint32 numbers");
-  }
-  tenant.account_id = static_cast<uint32_t>(account);
-  tenant.project_id = static_cast<uint32_t>(project);
+  if (!vl::ParseTenantID(value, &tenant)) FailFlag(flag, value, "want AccountID[:ProjectID], two uint32 numbers");
   return tenant;
 }
 
@@ -274,6 +287,45 @@ vl::insert::ProtocolSettings ProtocolSettingsFromFlags() {
   s.journald_tenant = ParseTenantFlag("journald.tenantID", FLAGS_journald_tenantID);
   s.journald_include_entry_metadata = FLAGS_journald_includeEntryMetadata;
   return s;
+}
+
+// The syslog listeners of -syslog.listenAddr.tcp / .udp; nullptr when none is set.
+std::unique_ptr<vl::syslog::Server> StartSyslog(vl::insert::RowStore* rows, size_t max_line_size,
+                                                const vl::insert::RowBuilderOptions& row_limits) {
+  if (FLAGS_syslog_listenAddr_tcp.empty() && FLAGS_syslog_listenAddr_udp.empty()) return nullptr;
+  vl::syslog::StreamOptions base;
+  auto tz = vl::TimeZone::Load(FLAGS_syslog_timezone);
+  if (!tz.ok()) FailFlag("syslog.timezone", FLAGS_syslog_timezone, tz.status().message());
+  base.timezone = *tz;
+  base.max_message_bytes = max_line_size;
+  base.row_options = row_limits;
+  vl::syslog::ServerOptions options;
+  options.tls_min_version = FLAGS_syslog_tlsMinVersion;
+  options.tls_cipher_suites = vl::insert::SplitList(FLAGS_syslog_tlsCipherSuites);
+  using Transport = vl::syslog::ListenerOptions::Transport;
+  const vl::syslog::TransportFlags tcp{FLAGS_syslog_listenAddr_tcp, FLAGS_syslog_tenantID_tcp,
+                                       FLAGS_syslog_compressMethod_tcp, FLAGS_syslog_useLocalTimestamp_tcp,
+                                       FLAGS_syslog_streamFields_tcp, FLAGS_syslog_ignoreFields_tcp,
+                                       FLAGS_syslog_decolorizeFields_tcp, FLAGS_syslog_extraFields_tcp,
+                                       FLAGS_syslog_tls, FLAGS_syslog_tlsCertFile, FLAGS_syslog_tlsKeyFile};
+  const vl::syslog::TransportFlags udp{FLAGS_syslog_listenAddr_udp, FLAGS_syslog_tenantID_udp,
+                                       FLAGS_syslog_compressMethod_udp, FLAGS_syslog_useLocalTimestamp_udp,
+                                       FLAGS_syslog_streamFields_udp, FLAGS_syslog_ignoreFields_udp,
+                                       FLAGS_syslog_decolorizeFields_udp, FLAGS_syslog_extraFields_udp, "", "", ""};
+  for (const auto& [transport, flags] : {std::pair{Transport::kTcp, tcp}, std::pair{Transport::kUdp, udp}}) {
+    auto listeners = vl::syslog::ListenersFromFlags(transport, flags, base);
+    if (!listeners.ok()) {
+      spdlog::critical("{}", listeners.status().message());
+      std::exit(2);
+    }
+    for (auto& l : *listeners) options.listeners.push_back(std::move(l));
+  }
+  auto server = vl::syslog::Server::Start(std::move(options), rows);
+  if (!server.ok()) {
+    spdlog::critical("cannot start syslog listeners: {}", server.status().message());
+    std::exit(1);
+  }
+  return std::move(*server);
 }
 
 }  // namespace
@@ -470,12 +522,15 @@ int main(int argc, char** argv) {
   }
   spdlog::info("started server at http://{}/", (*server)->bound_address());
   spdlog::info("listening for HTTP requests on {} (port {})", FLAGS_httpListenAddr, (*server)->port());
+  std::unique_ptr<vl::syslog::Server> syslog = StartSyslog(rows.get(), max_line_size, row_limits);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("received signal {}; stopping gracefully", strsignal(sig));
   // In-flight requests finish first: on a router each one returns only after its rows were
   // acknowledged by storage nodes, so nothing acknowledged is pending here.
+  // Syslog connections commit what they received before storage closes.
+  if (syslog) syslog->Stop();
   (*server)->Stop();
   if (storage) {
     vl::Status closed = storage->Close();

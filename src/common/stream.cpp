@@ -10,6 +10,22 @@
 
 namespace vl {
 
+bool ParseTenantID(std::string_view s, TenantID* out) {
+  auto number = [](std::string_view v, uint32_t* n) {
+    if (v.empty() || v.size() > 10 || v.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    const uint64_t x = std::stoull(std::string(v));
+    if (x > UINT32_MAX) return false;
+    *n = static_cast<uint32_t>(x);
+    return true;
+  };
+  const size_t colon = s.find(':');
+  TenantID t;
+  if (!number(s.substr(0, colon), &t.account_id)) return false;
+  if (colon != std::string_view::npos && !number(s.substr(colon + 1), &t.project_id)) return false;
+  *out = t;
+  return true;
+}
+
 void StreamTags::Add(std::string name, std::string value) {
   if (value.empty()) return;
   labels_.emplace_back(std::move(name), std::move(value));

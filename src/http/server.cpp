@@ -1,4 +1,5 @@
 #include "vl/http/server.h"
+#include "vl/http/tls_context.h"
 #include "vl/common/metrics.h"
 #include "vl/common/thread_name.h"
 
@@ -78,103 +79,6 @@ struct Connection {
     int expected = kWaitingForRequest;
     return phase.compare_exchange_strong(expected, kInRequest);
   }
-};
-
-// The listener's TLS context, rebuilt when the certificate or key file changes (checked at
-// most once a second, on accept). A file that fails to load keeps the previous context.
-class TlsContexts {
- public:
-  explicit TlsContexts(TlsOptions options) : options_(std::move(options)) {}
-
-  Status Load() {
-    auto ctx = Build();
-    if (!ctx.ok()) return ctx.status();
-    std::lock_guard<std::mutex> lock(mu_);
-    current_ = std::move(*ctx);
-    stamp_ = FilesStamp();
-    checked_ = std::chrono::steady_clock::now();
-    return Status::OK();
-  }
-
-  std::shared_ptr<asio::ssl::context> Current() {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto now = std::chrono::steady_clock::now();
-    if (now - checked_ >= std::chrono::seconds(1)) {
-      checked_ = now;
-      const std::string stamp = FilesStamp();
-      if (stamp != stamp_) {
-        auto ctx = Build();
-        if (ctx.ok()) {
-          current_ = std::move(*ctx);
-          stamp_ = stamp;
-          spdlog::info("http: re-read the TLS certificate from -tlsCertFile={}", options_.cert_file);
-        } else {
-          spdlog::error("http: keeping the previous TLS certificate: {}", ctx.status().message());
-        }
-      }
-    }
-    return current_;
-  }
-
- private:
-  std::string FilesStamp() const {
-    std::string out;
-    for (const auto& f : {options_.cert_file, options_.key_file, options_.mtls_ca_file}) {
-      struct stat st {};
-      if (!f.empty() && ::stat(f.c_str(), &st) == 0) {
-        out += std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
-               std::to_string(st.st_size) + ";";
-      }
-    }
-    return out;
-  }
-
-  Result<std::shared_ptr<asio::ssl::context>> Build() const {
-    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
-    try {
-      ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                       asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use);
-      ctx->use_certificate_chain_file(options_.cert_file);
-      ctx->use_private_key_file(options_.key_file, asio::ssl::context::pem);
-      if (options_.mtls) {
-        if (options_.mtls_ca_file.empty()) ctx->set_default_verify_paths();
-        else ctx->load_verify_file(options_.mtls_ca_file);
-        ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
-      }
-    } catch (const boost::system::system_error& e) {
-      return Status::InvalidArgument("cannot load TLS certificate -tlsCertFile=" + options_.cert_file +
-                                     " -tlsKeyFile=" + options_.key_file +
-                                     (options_.mtls ? " -mtlsCAFile=" + options_.mtls_ca_file : "") + ": " + e.what());
-    }
-    SSL_CTX* native = ctx->native_handle();
-    int min = TLS1_2_VERSION;
-    if (options_.min_version == "TLS10") min = TLS1_VERSION;
-    else if (options_.min_version == "TLS11") min = TLS1_1_VERSION;
-    else if (options_.min_version == "TLS13") min = TLS1_3_VERSION;
-    else if (!options_.min_version.empty() && options_.min_version != "TLS12") {
-      return Status::InvalidArgument("-tlsMinVersion: want TLS10, TLS11, TLS12 or TLS13, got " + options_.min_version);
-    }
-    SSL_CTX_set_min_proto_version(native, min);
-    std::string tls12, tls13;
-    for (const auto& c : options_.cipher_suites) {
-      std::string& list = c.rfind("TLS_AES_", 0) == 0 || c.rfind("TLS_CHACHA20_", 0) == 0 ? tls13 : tls12;
-      if (!list.empty()) list += ':';
-      list += c;
-    }
-    if (!tls12.empty() && SSL_CTX_set_cipher_list(native, tls12.c_str()) != 1) {
-      return Status::InvalidArgument("-tlsCipherSuites: unknown cipher suites \"" + tls12 + "\"");
-    }
-    if (!tls13.empty() && SSL_CTX_set_ciphersuites(native, tls13.c_str()) != 1) {
-      return Status::InvalidArgument("-tlsCipherSuites: unknown TLS 1.3 cipher suites \"" + tls13 + "\"");
-    }
-    return ctx;
-  }
-
-  TlsOptions options_;
-  std::mutex mu_;
-  std::shared_ptr<asio::ssl::context> current_;
-  std::string stamp_;
-  std::chrono::steady_clock::time_point checked_;
 };
 
 int64_t SteadyNanos() {

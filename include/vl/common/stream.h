@@ -19,6 +19,9 @@ struct TenantID {
   bool operator==(const TenantID&) const = default;
 };
 
+// `AccountID[:ProjectID]` (two uint32 numbers, as the -*.tenantID flags take them).
+bool ParseTenantID(std::string_view s, TenantID* out);
+
 // Stream labels sorted by (name, value); empty values are never present.
 class StreamTags {
  public:

@@ -9,20 +9,9 @@
 
 #include "vl/common/status.h"
 #include "vl/http/request.h"
+#include "vl/http/tls_context.h"
 
 namespace vl::http {
-
-// HTTPS on the listener: -tls, -tlsCertFile, -tlsKeyFile, -tlsMinVersion, -tlsCipherSuites, and
-// client certificates with -mtls, -mtlsCAFile. The certificate and key files are checked once a
-// second and re-read when they change, so a rotated certificate needs no restart.
-struct TlsOptions {
-  bool enabled = false;
-  std::string cert_file, key_file;
-  std::string min_version;  // TLS10, TLS11, TLS12 (default) or TLS13
-  std::vector<std::string> cipher_suites;  // OpenSSL or IANA (TLS 1.3) names; empty = defaults
-  bool mtls = false;        // require a client certificate signed by mtls_ca_file
-  std::string mtls_ca_file;  // empty: the system's trusted CAs
-};
 
 struct ServerOptions {
   TlsOptions tls;

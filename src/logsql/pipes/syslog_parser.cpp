@@ -1,4 +1,4 @@
-#include "syslog_parser.h"
+#include "vl/logsql/syslog_parser.h"
 
 #include <algorithm>
 #include <cstdint>

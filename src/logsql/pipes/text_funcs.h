@@ -1,6 +1,6 @@
 // Text transformations behind the LogsQL pipes collapse_nums, decolorize, pack_logfmt,
 // unpack_logfmt, unpack_words, json_array_len and unroll (the syslog parser behind unpack_syslog
-// lives in syslog_parser.h).
+// lives in vl/logsql/syslog_parser.h).
 //
 // Every function reproduces VictoriaLogs v1.26.0 byte for byte, odd inputs included; the
 // comments below describe the exact rules. None of them allocates per call beyond the growth

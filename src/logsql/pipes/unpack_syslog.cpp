@@ -2,7 +2,7 @@
 // an RFC 5424 or RFC 3164 line becomes priority, facility, severity, level, hostname, app_name,
 // proc_id, msg_id, message, structured-data params (`SDID.param`) and so on; `offset` is the
 // time zone of RFC 3164 timestamps.
-#include "syslog_parser.h"
+#include "vl/logsql/syslog_parser.h"
 #include "unpack_common.h"
 #include "vl/common/time_util.h"
 

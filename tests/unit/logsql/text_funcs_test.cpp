@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "../../../src/logsql/pipes/syslog_parser.h"
+#include "vl/logsql/syslog_parser.h"
 #include "vl/common/civil_date.h"
 
 namespace vl::logsql::pipes {
