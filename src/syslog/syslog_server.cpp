@@ -32,6 +32,8 @@ constexpr size_t kReadBytes = 64 * 1024;
 constexpr int kStopCheckMs = 1000;     // how often idle threads look at the stop flag
 constexpr int kHandshakeTimeoutS = 10;  // a TLS client that never finishes its handshake
 constexpr int kStalledRecordTimeoutS = 30;
+// Reads of already-queued bytes on Stop() (a sender that never pauses must not hold it up).
+constexpr int kMaxDrainReads = 1024;
 
 using Clock = std::chrono::steady_clock;
 
@@ -353,12 +355,17 @@ class ServerImpl : public Server {
       return Status::OK();
     };
     std::vector<char> buf(kReadBytes);
-    while (!stopping_) {
+    for (int drained = 0; drained < kMaxDrainReads;) {
+      // On Stop(), what the sender already got into our socket is still read (it counts the
+      // messages as delivered); then the connection closes.
+      const bool draining = stopping_;
+      drained += draining;
       // OpenSSL may hold decrypted bytes the socket no longer shows as readable.
       if (ssl == nullptr || SSL_pending(ssl) == 0) {
         pollfd p{fd, POLLIN, 0};
-        const int ready = ::poll(&p, 1, ingester.WaitMs());
+        const int ready = ::poll(&p, 1, draining ? 0 : ingester.WaitMs());
         if (ready <= 0) {
+          if (draining) break;
           ingester.MaybeCommit(false);
           continue;
         }
@@ -399,38 +406,47 @@ class ServerImpl : public Server {
         ingester.MaybeCommit(false);
         continue;
       }
-      // Drain what is queued before committing, so a burst becomes one batch.
-      for (int burst = 0; burst < 1024 && !stopping_; ++burst) {
-        sockaddr_storage peer{};
-        socklen_t len = sizeof peer;
-        const ssize_t n = ::recvfrom(l.fd, buf.data(), buf.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&peer), &len);
-        if (n < 0) {
-          if (errno != EAGAIN && errno != EWOULDBLOCK) l.counters->udp_errors++;
-          break;
-        }
-        l.counters->udp_requests++;
-        ingester.set_who(PeerAddress(peer, len));
-        std::string_view datagram(buf.data(), static_cast<size_t>(n));
-        if (!opts.compress_method.empty() && opts.compress_method != "none") {
-          decoded.clear();
-          Status s = insert::DecodeBody(opts.compress_method, datagram, &decoded, opts.stream.max_message_bytes * 4);
-          if (!s.ok()) {
-            l.counters->udp_errors++;
-            l.counters->errors++;
-            spdlog::error("syslog {}: dropping a datagram from {}: cannot decompress ({}): {}", opts.address,
-                          PeerAddress(peer, len), opts.compress_method, s.message());
-            continue;
-          }
-          datagram = decoded;
-        }
-        // Each datagram is a stream of its own (it may hold several newline-separated messages).
-        ingester.Feed(datagram);
-        ingester.EndOfStream();
-        ingester.MaybeCommit(false);
-      }
+      // Everything queued is read before the next wait, so a burst becomes one batch.
+      ReadDatagrams(l, ingester, buf, decoded, 1024);
       ingester.MaybeCommit(false);
     }
+    // Datagrams the kernel already queued were sent successfully as far as senders know.
+    ReadDatagrams(l, ingester, buf, decoded, kMaxDrainReads);
     ingester.MaybeCommit(true);
+  }
+
+  // Reads up to `max` queued datagrams without waiting.
+  void ReadDatagrams(Listener& l, Ingester& ingester, std::vector<char>& buf, std::string& decoded, int max) {
+    const ListenerOptions& opts = *l.options;
+    for (int i = 0; i < max; ++i) {
+      sockaddr_storage peer{};
+      socklen_t len = sizeof peer;
+      const ssize_t n =
+          ::recvfrom(l.fd, buf.data(), buf.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&peer), &len);
+      if (n < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK) l.counters->udp_errors++;
+        return;
+      }
+      l.counters->udp_requests++;
+      ingester.set_who(PeerAddress(peer, len));
+      std::string_view datagram(buf.data(), static_cast<size_t>(n));
+      if (!opts.compress_method.empty() && opts.compress_method != "none") {
+        decoded.clear();
+        Status s = insert::DecodeBody(opts.compress_method, datagram, &decoded, opts.stream.max_message_bytes * 4);
+        if (!s.ok()) {
+          l.counters->udp_errors++;
+          l.counters->errors++;
+          spdlog::error("syslog {}: dropping a datagram from {}: cannot decompress ({}): {}", opts.address,
+                        PeerAddress(peer, len), opts.compress_method, s.message());
+          continue;
+        }
+        datagram = decoded;
+      }
+      // Each datagram is a stream of its own (it may hold several newline-separated messages).
+      ingester.Feed(datagram);
+      ingester.EndOfStream();
+      ingester.MaybeCommit(false);
+    }
   }
 
   ServerOptions options_;

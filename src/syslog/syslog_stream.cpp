@@ -78,7 +78,10 @@ void SyslogStream::Feed(std::string_view data) {
                      std::to_string(options_.max_message_bytes),
                  true);
           } else {
-            Message(pending_);
+            // Senders such as rsyslog end counted frames with a newline too; it is framing.
+            std::string_view text = pending_;
+            while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+            Message(text);
           }
           pending_.clear();
           state_ = State::kStart;

@@ -5,6 +5,7 @@
 // Framing, per message: octet counting (`<decimal length> <message>`, RFC 6587) when the message
 // starts with digits followed by a space, else the message runs to the next newline (newlines
 // before a message are skipped). A trailing message without its newline is taken at Finish().
+// Line ends (\n, \r\n) closing a message are framing, not text, in both forms.
 //
 // Unlike VictoriaLogs, a bad message never costs the rest of the connection: a message whose
 // timestamp cannot be read, or that is longer than max_message_bytes, is skipped, counted and

@@ -75,6 +75,14 @@ TEST(SyslogStreamTest, OctetCountingAndNewlineFramingMixAcrossChunkBoundaries) {
   }
 }
 
+TEST(SyslogStreamTest, CountedFrameEndingInNewlineDropsIt) {
+  StreamOptions opts;
+  const std::string m = "<13>1 - h a - - - relayed\n";
+  auto rows = Parse(opts, {std::to_string(m.size()) + " " + m});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(Get(rows[0], "_msg"), "relayed");
+}
+
 TEST(SyslogStreamTest, MessageStartingWithDigitsIsNotAnOctetCount) {
   StreamOptions opts;
   auto rows = Parse(opts, {"2024-03-01T10:00:00Z no pri here\n12345\r\n"});
