@@ -8,7 +8,7 @@ PACKAGES=(
   libboost-dev libzstd-dev libxxhash-dev libgflags-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libre2-dev libsimdjson-dev zlib1g-dev libssl-dev
   libsnappy-dev libbenchmark-dev
-  python3 python3-snappy python3-zstandard curl procps openssl
+  python3 python3-snappy python3-zstandard python3-protobuf curl procps openssl bsdutils
   libprotobuf-dev protobuf-compiler
   chromium rsyslog systemd-journal-remote
 )
