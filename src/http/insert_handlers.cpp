@@ -146,7 +146,8 @@ void HandleProtocolInsert(const insert::Protocol& protocol, const RouterOptions&
       debug ? std::unique_ptr<insert::RowWriter>(std::make_unique<DebugRowWriter>(counters.debug_rows))
             : options.rows->NewWriter();
   std::unique_ptr<insert::BodyParser> parser =
-      protocol.make_parser(std::move(*params), writer.get(), parser_options, header);
+      protocol.make_parser(std::move(*params), writer.get(), parser_options,
+                           insert::RequestInfo{[&](std::string_view name) { return req.Arg(name); }, header});
   size_t decoded_bytes = 0;
   auto feed = [&](std::string_view decoded) -> Status {
     counters.bytes += decoded.size();

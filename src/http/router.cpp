@@ -155,6 +155,8 @@ constexpr Route kRoutes[] = {
     {"/insert/elasticsearch", Role::kInsert, HandleElasticsearchProbe, /*prefix=*/true},
     {"/insert/datadog/api/v1/validate", Role::kInsert,
      [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "application/json", "{}"); }},
+    {"/insert/loki/ready", Role::kInsert,
+     [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { Text(w, 200, "ready"); }},
     {"/insert/ready", Role::kAlways,
      [](const RouterOptions&, Request&, BodyReader&, ResponseWriter& w) { w.Send(200, "application/json", "{\"status\":\"ok\"}"); }},
     {"/select/vmui", Role::kSelect, HandleVmui, /*prefix=*/true},

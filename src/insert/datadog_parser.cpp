@@ -142,9 +142,9 @@ class DatadogParser : public BodyParser {
 }  // namespace
 
 std::unique_ptr<BodyParser> MakeDatadogParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
-                                              const HeaderGetter& header) {
+                                              const RequestInfo& request) {
   return std::make_unique<DatadogParser>(std::move(params), sink, options,
-                                         std::string(header("dd-message-timestamp")));
+                                         std::string(request.header("dd-message-timestamp")));
 }
 
 }  // namespace vl::insert

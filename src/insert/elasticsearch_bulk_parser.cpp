@@ -204,7 +204,7 @@ class ElasticsearchBulkParser : public BodyParser {
 }  // namespace
 
 std::unique_ptr<BodyParser> MakeElasticsearchBulkParser(CommonParams params, RowWriter* sink,
-                                                        const ParserOptions& options, const HeaderGetter&) {
+                                                        const ParserOptions& options, const RequestInfo&) {
   return std::make_unique<ElasticsearchBulkParser>(std::move(params), sink, options);
 }
 

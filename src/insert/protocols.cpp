@@ -15,6 +15,9 @@ const Protocol kProtocols[] = {
     {.path = "/insert/datadog/api/v2/logs", .type = "datadog", .max_body_bytes = &ProtocolSettings::datadog_max_request_bytes,
      .success_status = 202, .success_content_type = "application/json", .success_body = "{}",
      .all_failed_is_error = false, .make_parser = MakeDatadogParser},
+    {.path = "/insert/loki/api/v1/push", .type = "loki", .post_only = true,
+     .max_body_bytes = &ProtocolSettings::loki_max_request_bytes, .success_status = 204, .all_failed_is_error = false,
+     .default_encoding = LokiDefaultEncoding, .make_parser = MakeLokiParser},
 };
 
 }  // namespace
@@ -27,7 +30,7 @@ const Protocol* FindProtocol(std::string_view path) {
 }
 
 std::unique_ptr<BodyParser> MakeJsonLineParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
-                                               const HeaderGetter&) {
+                                               const RequestInfo&) {
   return std::make_unique<JsonLineParser>(std::move(params), sink, options);
 }
 

@@ -16,6 +16,10 @@ namespace vl::insert {
 
 // Request details a protocol may read besides the common parameters.
 using HeaderGetter = ArgGetter;
+struct RequestInfo {
+  ArgGetter arg;        // query args
+  HeaderGetter header;  // headers, by case-insensitive name
+};
 
 struct Protocol {
   std::string_view path;  // e.g. "/insert/jsonline"
@@ -36,7 +40,7 @@ struct Protocol {
   // The body's encoding when the request names none (Loki protobuf: "snappy"); nullptr = identity.
   std::string_view (*default_encoding)(const HeaderGetter& header) = nullptr;
   std::unique_ptr<BodyParser> (*make_parser)(CommonParams params, RowWriter* sink, const ParserOptions& options,
-                                             const HeaderGetter& header) = nullptr;
+                                             const RequestInfo& request) = nullptr;
 };
 
 // The protocol served at `path`, or nullptr.
@@ -44,10 +48,14 @@ const Protocol* FindProtocol(std::string_view path);
 
 // Parser factories, one per protocol file.
 std::unique_ptr<BodyParser> MakeJsonLineParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
-                                               const HeaderGetter& header);
+                                               const RequestInfo& request);
 std::unique_ptr<BodyParser> MakeElasticsearchBulkParser(CommonParams params, RowWriter* sink,
-                                                        const ParserOptions& options, const HeaderGetter& header);
+                                                        const ParserOptions& options, const RequestInfo& request);
+std::unique_ptr<BodyParser> MakeLokiParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
+                                           const RequestInfo& request);
+// Loki protobuf bodies are snappy-compressed unless Content-Encoding says otherwise.
+std::string_view LokiDefaultEncoding(const HeaderGetter& header);
 std::unique_ptr<BodyParser> MakeDatadogParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
-                                              const HeaderGetter& header);
+                                              const RequestInfo& request);
 
 }  // namespace vl::insert
