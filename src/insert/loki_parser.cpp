@@ -207,14 +207,15 @@ class LokiParser : public WholeBodyParser {
       if (!unpacked) fields_.resize(own_start);
     }
     if (unpacked) {
-      RenameMessageField(own_start);
+      // As in VictoriaLogs, the entry's structured metadata may hold the message too (labels not).
+      RenameMessageField(labels_.size());
     } else {
       fields_.push_back(FieldView{"_msg", line});
     }
     return Emit(builder, fields_, ts == 0 ? now_ns_ : ts, where);
   }
 
-  // The first of _msg_field present (non-empty) among the unpacked line's fields becomes _msg.
+  // The first of _msg_field present (non-empty) among fields_[from..] becomes _msg.
   void RenameMessageField(size_t from) {
     for (const std::string& name : msg_fields_) {
       for (size_t i = from; i < fields_.size(); ++i) {
