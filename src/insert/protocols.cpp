@@ -18,6 +18,9 @@ const Protocol kProtocols[] = {
     {.path = "/insert/loki/api/v1/push", .type = "loki", .post_only = true,
      .max_body_bytes = &ProtocolSettings::loki_max_request_bytes, .success_status = 204, .all_failed_is_error = false,
      .default_encoding = LokiDefaultEncoding, .make_parser = MakeLokiParser},
+    {.path = "/insert/opentelemetry/v1/logs", .type = "opentelemetry",
+     .max_body_bytes = &ProtocolSettings::opentelemetry_max_request_bytes, .success_status = 200,
+     .make_parser = MakeOpenTelemetryParser},
 };
 
 }  // namespace
