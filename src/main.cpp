@@ -116,7 +116,7 @@ DEFINE_string(datadog_ignoreFields, "", "Comma-separated fields (or prefix*) dro
 DEFINE_string(loki_maxRequestSize, "64MiB", "Largest decoded /insert/loki request body");
 DEFINE_bool(loki_disableMessageParsing, false, "Keep Loki lines that are JSON objects as _msg instead of unpacking their fields");
 DEFINE_string(opentelemetry_maxRequestSize, "64MiB", "Largest decoded /insert/opentelemetry request body");
-DEFINE_string(journald_maxRequestSize, "64MiB", "Largest decoded /insert/journald request body");
+DEFINE_string(journald_maxRequestSize, "", "Deprecated and ignored: /insert/journald/upload is streamed (as in VictoriaLogs)");
 DEFINE_string(journald_streamFields, "_MACHINE_ID,_HOSTNAME,_SYSTEMD_UNIT", "Comma-separated stream fields of journald entries");
 DEFINE_string(journald_ignoreFields, "", "Comma-separated journald fields (or prefix*) to drop");
 DEFINE_string(journald_timeField, "__REALTIME_TIMESTAMP", "journald field holding the entry time (microseconds)");
@@ -277,7 +277,9 @@ vl::insert::ProtocolSettings ProtocolSettingsFromFlags() {
   s.datadog_max_request_bytes = size("datadog.maxRequestSize", FLAGS_datadog_maxRequestSize);
   s.loki_max_request_bytes = size("loki.maxRequestSize", FLAGS_loki_maxRequestSize);
   s.opentelemetry_max_request_bytes = size("opentelemetry.maxRequestSize", FLAGS_opentelemetry_maxRequestSize);
-  s.journald_max_request_bytes = size("journald.maxRequestSize", FLAGS_journald_maxRequestSize);
+  if (!FLAGS_journald_maxRequestSize.empty()) {
+    spdlog::warn("-journald.maxRequestSize is deprecated and ignored: journald uploads are streamed");
+  }
   s.datadog_stream_fields = vl::insert::SplitList(FLAGS_datadog_streamFields);
   s.datadog_ignore_fields = vl::insert::SplitList(FLAGS_datadog_ignoreFields);
   s.loki_disable_message_parsing = FLAGS_loki_disableMessageParsing;

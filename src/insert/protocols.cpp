@@ -21,6 +21,10 @@ const Protocol kProtocols[] = {
     {.path = "/insert/opentelemetry/v1/logs", .type = "opentelemetry",
      .max_body_bytes = &ProtocolSettings::opentelemetry_max_request_bytes, .success_status = 200,
      .make_parser = MakeOpenTelemetryParser},
+    // Streamed: systemd-journal-upload --follow sends one endless body. Its answer advertises zstd,
+    // which systemd (v258+) then uses for its bodies.
+    {.path = "/insert/journald/upload", .type = "journald", .post_only = true, .header_name = "Accept-Encoding",
+     .header_value = "zstd", .all_failed_is_error = false, .make_parser = MakeJournaldParser},
 };
 
 }  // namespace

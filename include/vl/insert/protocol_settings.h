@@ -12,10 +12,10 @@ namespace vl::insert {
 
 struct ProtocolSettings {
   // -<protocol>.maxRequestSize: the decoded body of a whole-body protocol; bigger → 400.
+  // (journald is streamed: its -journald.maxRequestSize is accepted and ignored, as in VictoriaLogs.)
   size_t datadog_max_request_bytes = 64 << 20;
   size_t loki_max_request_bytes = 64 << 20;
   size_t opentelemetry_max_request_bytes = 64 << 20;
-  size_t journald_max_request_bytes = 64 << 20;
 
   // -datadog.streamFields / -datadog.ignoreFields: used when the request sets none.
   std::vector<std::string> datadog_stream_fields;

@@ -57,6 +57,8 @@ std::unique_ptr<BodyParser> MakeLokiParser(CommonParams params, RowWriter* sink,
 std::string_view LokiDefaultEncoding(const HeaderGetter& header);
 std::unique_ptr<BodyParser> MakeDatadogParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
                                               const RequestInfo& request);
+std::unique_ptr<BodyParser> MakeJournaldParser(CommonParams params, RowWriter* sink, const ParserOptions& options,
+                                               const RequestInfo& request);
 std::unique_ptr<BodyParser> MakeOpenTelemetryParser(CommonParams params, RowWriter* sink,
                                                     const ParserOptions& options, const RequestInfo& request);
 
