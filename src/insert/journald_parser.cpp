@@ -28,6 +28,7 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <utility>
 
 #include "vl/common/time_util.h"
@@ -83,7 +84,8 @@ class JournaldParser : public BodyParser {
   JournaldParser(CommonParams params, RowWriter* sink, const ParserOptions& options, const RequestInfo& request)
       : sink_(sink), options_(options) {
     // The time field holds microseconds, which RowBuilder's timestamp formats do not cover, so
-    // this parser reads it and the builder looks for none.
+    // this parser reads it and the builder looks for none. CommonParams cannot tell an explicit
+    // `_time_field=_time` from the default; no journald name is `_time` anyway.
     const bool time_field_set = params.time_fields != std::vector<std::string>{"_time"};
     time_fields_ = time_field_set ? params.time_fields : std::vector<std::string>{options.settings.journald_time_field};
     params.time_fields.clear();
@@ -167,7 +169,7 @@ class JournaldParser : public BodyParser {
     line_.append(part.substr(0, keep > line_.size() ? keep - line_.size() : 0));
     line_len_ += part.size();
     line_has_eq_ = line_has_eq_ || part.find('=') != std::string_view::npos;
-    if (line_len_ > options_.max_line_size) SkipEntry("a field line longer than");
+    if (line_len_ > options_.max_line_size) SkipEntry("a field line is longer");
     if (nl) {
       EndOfLine(line_, line_has_eq_);
       line_.clear();
@@ -242,7 +244,7 @@ class JournaldParser : public BodyParser {
   // False (and the entry is skipped) when `bytes` more would make the entry too big.
   bool Fits(uint64_t bytes, std::string_view name) {
     if (bytes <= options_.max_line_size - std::min(entry_buf_.size(), options_.max_line_size)) return true;
-    SkipEntry("field " + Quoted(name) + " makes it longer than");
+    SkipEntry("at field " + Quoted(name));
     return false;
   }
 
@@ -250,7 +252,8 @@ class JournaldParser : public BodyParser {
     if (skipping_) return;
     skipping_ = true;
     ++too_long_;
-    Fail("entry skipped: " + why + " -insert.maxLineSizeBytes=" + std::to_string(options_.max_line_size));
+    Fail("journald entry " + std::to_string(entry_no()) + " is bigger than -insert.maxLineSizeBytes=" +
+         std::to_string(options_.max_line_size) + " (" + why + "); skipped");
     entry_buf_.clear();
     fields_.clear();
     if (line_.size() > kSkippedLineKeep) line_.resize(kSkippedLineKeep);
@@ -293,13 +296,13 @@ class JournaldParser : public BodyParser {
     } else if (limit != RowLimit::kNone) {
       ReportDroppedRow(limit, "journald entry " + std::to_string(entry_no()) + ": " + s.message());
     } else {
-      Fail(s.message());
+      Fail("journald entry " + std::to_string(entry_no()) + ": " + s.message());
     }
   }
 
   void Fail(std::string reason) {
     ++failed_;
-    last_error_ = LineError{entry_no(), "journald entry: " + std::move(reason)};
+    last_error_ = LineError{entry_no(), std::move(reason)};
     if (errors_.size() < options_.max_kept_errors) errors_.push_back(last_error_);
   }
 

@@ -16,16 +16,13 @@
 #include "vl/common/time_util.h"
 #include "vl/insert/json_fields.h"
 #include "vl/insert/loki_labels.h"
+#include "vl/insert/label_streams.h"
 #include "vl/insert/protocols.h"
 #include "vl/insert/whole_body_parser.h"
 
 namespace vl::insert {
 
 namespace {
-
-bool IsJsonContentType(std::string_view content_type) {
-  return content_type.substr(0, content_type.find(';')) == "application/json";
-}
 
 Result<bool> ParseBoolValue(std::string_view name, std::string_view v) {
   if (v == "1" || v == "true" || v == "True" || v == "TRUE" || v == "t" || v == "T") return true;
@@ -36,7 +33,7 @@ Result<bool> ParseBoolValue(std::string_view name, std::string_view v) {
 class LokiParser : public WholeBodyParser {
  public:
   LokiParser(CommonParams params, RowWriter* sink, const ParserOptions& options, const RequestInfo& request)
-      : WholeBodyParser(sink), row_options_(options.row_options) {
+      : WholeBodyParser(sink), streams_(CommonParams{}, options.row_options) {
     json_body_ = IsJsonContentType(request.header("Content-Type"));
     parse_message_ = !options.settings.loki_disable_message_parsing;
     std::string_view flag = request.arg("disable_message_parsing");
@@ -56,13 +53,7 @@ class LokiParser : public WholeBodyParser {
                                               "\": want AccountID[:ProjectID]");
       }
     }
-    // _msg_field applies only to the fields of an unpacked JSON line (not to labels): done here.
-    msg_fields_ = std::move(params.msg_fields);
-    params.msg_fields.clear();
-    params.time_fields.clear();  // the entry's own timestamp is passed to RowBuilder as "now"
-    labels_are_stream_ = params.stream_fields.empty();
-    params_ = std::move(params);
-    if (!labels_are_stream_) fixed_builder_ = std::make_unique<RowBuilder>(params_, row_options_);
+    streams_ = LabelStreams(std::move(params), options.row_options);
   }
 
  protected:
@@ -100,7 +91,7 @@ class LokiParser : public WholeBodyParser {
       if (stream["values"].get_array().get(values) != simdjson::SUCCESS) {
         return Status::InvalidArgument(at + ": want a `values` array");
       }
-      RowBuilder& builder = BuilderFor(labels_);
+      RowBuilder& builder = streams_.For(labels_);
       size_t entry_no = 0;
       for (simdjson::dom::element value : values) {
         ++entry_no;
@@ -136,7 +127,10 @@ class LokiParser : public WholeBodyParser {
   }
 
   Status ParseProtobuf(std::string_view body) {
-    proto::loki::PushRequest request;
+    // An arena: a request holds a string per line, label and metadata item; freeing them one by
+    // one cost as much as parsing them.
+    google::protobuf::Arena arena;
+    auto& request = *google::protobuf::Arena::CreateMessage<proto::loki::PushRequest>(&arena);
     if (!request.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
       return Status::InvalidArgument(
           "cannot parse Loki protobuf PushRequest (send `Content-Type: application/json` for JSON; protobuf "
@@ -152,7 +146,7 @@ class LokiParser : public WholeBodyParser {
       }
       labels_.clear();
       for (const auto& [name, value] : owned_labels_) labels_.push_back(FieldView{name, value});
-      RowBuilder& builder = BuilderFor(labels_);
+      RowBuilder& builder = streams_.For(labels_);
       int entry_no = 0;
       for (const proto::loki::Entry& entry : stream.entries()) {
         ++entry_no;
@@ -179,23 +173,6 @@ class LokiParser : public WholeBodyParser {
     return Status::OK();
   }
 
-  // The RowBuilder whose stream fields are these labels' names (one per distinct name set).
-  RowBuilder& BuilderFor(const std::vector<FieldView>& labels) {
-    if (fixed_builder_) return *fixed_builder_;
-    std::string key;
-    for (const FieldView& l : labels) {
-      key.append(l.name);
-      key.push_back('\0');
-    }
-    auto& b = builders_[key];
-    if (!b) {
-      CommonParams p = params_;
-      for (const FieldView& l : labels) p.stream_fields.emplace_back(l.name);
-      b = std::make_unique<RowBuilder>(std::move(p), row_options_);
-    }
-    return *b;
-  }
-
   Status AddEntry(RowBuilder& builder, int64_t ts, std::string_view line, const std::string& where) {
     fields_.assign(labels_.begin(), labels_.end());
     fields_.insert(fields_.end(), metadata_.begin(), metadata_.end());
@@ -208,34 +185,17 @@ class LokiParser : public WholeBodyParser {
     }
     if (unpacked) {
       // As in VictoriaLogs, the entry's structured metadata may hold the message too (labels not).
-      RenameMessageField(labels_.size());
+      streams_.RenameMessageField(fields_, labels_.size());
     } else {
       fields_.push_back(FieldView{"_msg", line});
     }
     return Emit(builder, fields_, ts == 0 ? now_ns_ : ts, where);
   }
 
-  // The first of _msg_field present (non-empty) among fields_[from..] becomes _msg.
-  void RenameMessageField(size_t from) {
-    for (const std::string& name : msg_fields_) {
-      for (size_t i = from; i < fields_.size(); ++i) {
-        if (fields_[i].name == name && !fields_[i].value.empty()) {
-          fields_[i].name = "_msg";
-          return;
-        }
-      }
-    }
-  }
-
-  CommonParams params_;
-  RowBuilderOptions row_options_;
+  LabelStreams streams_;
   Status init_error_;
   bool json_body_ = false;
   bool parse_message_ = true;
-  bool labels_are_stream_ = true;
-  std::vector<std::string> msg_fields_;
-  std::unique_ptr<RowBuilder> fixed_builder_;
-  std::map<std::string, std::unique_ptr<RowBuilder>> builders_;
   int64_t now_ns_ = 0;
   JsonFieldsParser line_json_;
   std::vector<std::pair<std::string, std::string>> owned_labels_;

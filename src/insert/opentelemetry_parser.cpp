@@ -22,6 +22,7 @@
 
 #include "vl/common/byte_arena.h"
 #include "vl/common/time_util.h"
+#include "vl/insert/label_streams.h"
 #include "vl/insert/protocols.h"
 #include "vl/insert/whole_body_parser.h"
 
@@ -43,12 +44,6 @@ std::string_view SeverityOf(const otlp::LogRecord& r) {
   const int32_t n = r.severity_number();
   if (n < 0 || n >= static_cast<int32_t>(std::size(kSeverityNames))) return kSeverityNames[0];
   return kSeverityNames[n];
-}
-
-bool IsJsonContentType(std::string_view content_type) {
-  std::string_view mime = content_type.substr(0, content_type.find(';'));
-  while (!mime.empty() && mime.back() == ' ') mime.remove_suffix(1);
-  return mime == "application/json";
 }
 
 void AppendHex(std::string_view bytes, std::string* out) {
@@ -185,15 +180,8 @@ void AppendAnyValue(const otlp::AnyValue& v, bool top_level, std::string* out) {
 class OpenTelemetryParser : public WholeBodyParser {
  public:
   OpenTelemetryParser(CommonParams params, RowWriter* sink, const ParserOptions& options, const RequestInfo& request)
-      : WholeBodyParser(sink), row_options_(options.row_options) {
+      : WholeBodyParser(sink), streams_(std::move(params), options.row_options) {
     json_body_ = IsJsonContentType(request.header("Content-Type"));
-    // _msg_field applies to the fields of a kvlist body only (not to attributes): done here.
-    msg_fields_ = std::move(params.msg_fields);
-    params.msg_fields.clear();
-    params.time_fields.clear();  // the record's own timestamp is passed to RowBuilder as "now"
-    resource_is_stream_ = params.stream_fields.empty();
-    params_ = std::move(params);
-    if (!resource_is_stream_) fixed_builder_ = std::make_unique<RowBuilder>(params_, row_options_);
   }
 
  protected:
@@ -203,7 +191,10 @@ class OpenTelemetryParser : public WholeBodyParser {
           "json encoding isn't supported for opentelemetry format; send protobuf (Content-Type: "
           "application/x-protobuf)");
     }
-    otlp::ExportLogsServiceRequest request;
+    // An arena: a request holds strings per attribute and record; freeing them one by one cost
+    // as much as parsing them.
+    google::protobuf::Arena arena;
+    auto& request = *google::protobuf::Arena::CreateMessage<otlp::ExportLogsServiceRequest>(&arena);
     // protobuf takes an int size: a body over 2 GiB (-opentelemetry.maxRequestSize allows it) is refused.
     if (body.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
         !request.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
@@ -217,7 +208,7 @@ class OpenTelemetryParser : public WholeBodyParser {
       resource_arena_.Reset();
       resource_.clear();
       AppendKeyValues(rl.resource().attributes(), "", resource_arena_, &resource_);
-      RowBuilder& builder = BuilderFor(resource_);
+      RowBuilder& builder = streams_.For(resource_);
       size_t record_no = 0;
       for (const otlp::ScopeLogs& scope : rl.scope_logs()) {
         for (const otlp::LogRecord& record : scope.log_records()) {
@@ -269,7 +260,7 @@ class OpenTelemetryParser : public WholeBodyParser {
     if (r.body().value_case() == otlp::AnyValue::kKvlistValue) {
       const size_t body_start = fields_.size();
       AppendKeyValues(r.body().kvlist_value().values(), "", record_arena_, &fields_);
-      RenameMessageField(body_start);
+      streams_.RenameMessageField(fields_, body_start);
     } else if (r.body().value_case() == otlp::AnyValue::kStringValue) {
       fields_.push_back(FieldView{"_msg", r.body().string_value()});
     } else {
@@ -289,47 +280,9 @@ class OpenTelemetryParser : public WholeBodyParser {
     fields_.push_back(FieldView{name, record_arena_.Copy(scratch_)});
   }
 
-  // The first of _msg_field present (non-empty) among fields_[from..] becomes _msg.
-  void RenameMessageField(size_t from) {
-    for (const std::string& name : msg_fields_) {
-      for (size_t i = from; i < fields_.size(); ++i) {
-        if (fields_[i].name == name && !fields_[i].value.empty()) {
-          fields_[i].name = "_msg";
-          return;
-        }
-      }
-    }
-  }
 
-  // The RowBuilder whose stream fields are these resource attributes' names (one per distinct
-  // name set), or the request's own when it names _stream_fields.
-  RowBuilder& BuilderFor(const std::vector<FieldView>& resource) {
-    if (fixed_builder_) return *fixed_builder_;
-    std::string key;
-    for (const FieldView& f : resource) {
-      key.append(f.name);
-      key.push_back('\0');
-    }
-    // A request of many resources with distinct attribute names must not pile up builders.
-    if (builders_.size() >= kMaxBuilders && !builders_.contains(key)) builders_.clear();
-    auto& b = builders_[key];
-    if (!b) {
-      CommonParams p = params_;
-      for (const FieldView& f : resource) p.stream_fields.emplace_back(f.name);
-      b = std::make_unique<RowBuilder>(std::move(p), row_options_);
-    }
-    return *b;
-  }
-
-  static constexpr size_t kMaxBuilders = 1024;
-
-  CommonParams params_;
-  RowBuilderOptions row_options_;
+  LabelStreams streams_;
   bool json_body_ = false;
-  bool resource_is_stream_ = true;
-  std::vector<std::string> msg_fields_;
-  std::unique_ptr<RowBuilder> fixed_builder_;
-  std::map<std::string, std::unique_ptr<RowBuilder>> builders_;
   ByteArena resource_arena_, record_arena_;  // formatted values and joined names
   std::vector<FieldView> resource_, fields_;
   std::string scratch_;
