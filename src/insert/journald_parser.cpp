@@ -77,7 +77,20 @@ bool ParseMicros(std::string_view s, int64_t* ns) {
   return true;
 }
 
-std::string Quoted(std::string_view s) { return "\"" + std::string(s.substr(0, 100)) + "\""; }
+// For messages: at most 100 bytes of `s`, quoted, bytes other than printable ASCII as \xNN (names
+// and values of bad input may be anything).
+std::string Quoted(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s.substr(0, 100)) {
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out + (s.size() > 100 ? "...\"" : "\"");
+}
 
 class JournaldParser : public BodyParser {
  public:
@@ -126,12 +139,14 @@ class JournaldParser : public BodyParser {
 
   Status Finish() override {
     if (!error_.ok()) return error_;
-    if (state_ == State::kLine && line_len_ > 0 && !line_has_eq_) state_ = State::kSize;  // `NAME` at EOF
+    if (state_ == State::kLine && line_len_ > 0 && !line_has_eq_) {  // `NAME` at the end: no size follows
+      binary_name_ = line_.substr(0, kSkippedLineKeep);
+      state_ = State::kSize;
+    }
     if (state_ != State::kLine) {
       const uint64_t got = state_ == State::kSize ? 0 : binary_size_ - binary_left_;
       error_ = Status::InvalidArgument("entry " + std::to_string(entry_no()) + ": the body ends inside binary field " +
-                                       Quoted(state_ == State::kLine ? line_ : binary_name_) + " (" +
-                                       std::to_string(got) + " bytes of its value read)");
+                                       Quoted(binary_name_) + " (" + std::to_string(got) + " bytes of its value read)");
       return error_;
     }
     if (line_len_ > 0) EndOfLine(line_, true);  // a last field without its newline

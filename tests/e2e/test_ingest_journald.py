@@ -110,7 +110,7 @@ def main():
                     b"MESSAGE\n" + struct.pack("<Q", 1000) + b"only a few bytes"
                 status, text, _ = target.request("POST", "/insert/journald/upload", body=truncated,
                                                  headers={"Content-Type": JOURNAL})
-                assert status == 400 and b"binary field MESSAGE" in text, (status, text)
+                assert status == 400 and b'binary field "MESSAGE"' in text, (status, text)
                 wait_for(f"{name}: raw entries", lambda: target.count(f'"bad names {tag}" or "kept before cut {tag}"')
                          == 2)
                 [r] = rows(target, f'"bad names {tag}"')

@@ -3,6 +3,7 @@
 // the microsecond time field), bad field names, framing errors that keep earlier entries, the
 // entry size bound, the Content-Type check and random bytes.
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <map>
 #include <random>
@@ -81,7 +82,7 @@ std::string TwoEntries() {
          "PRIORITY=3\n"
          "MESSAGE=disk full\n"
          "\n" +
-         Binary("MESSAGE", "line one\nline two\n\x00 binary") + "__REALTIME_TIMESTAMP=1735689601000000\n" +
+         Binary("MESSAGE", std::string("line one\nline two\n\0 binary", 26)) + "__REALTIME_TIMESTAMP=1735689601000000\n" +
          "_HOSTNAME=h2\n" + Binary("CUSTOM_FIELD", "") + "PRIORITY=6\n" + "\n";
 }
 
@@ -330,6 +331,8 @@ TEST(JournaldParser, RandomBytesNeverCrash) {
   const std::string alphabet = "AB_=\n\n\n\x00\x01\xff" "MESSAGE";
   Request req;
   req.max_line_size = 64;
+  const auto level = spdlog::get_level();
+  spdlog::set_level(spdlog::level::off);  // thousands of bad-name lines
   for (int i = 0; i < 3000; ++i) {
     std::string body;
     const size_t len = rng() % 200;
@@ -340,6 +343,7 @@ TEST(JournaldParser, RandomBytesNeverCrash) {
     for (size_t off = rng() % 17; off < body.size(); off += 1 + rng() % 17) cuts.push_back(off);
     Upload(req, body, cuts);  // any status; no crash, no sanitizer report
   }
+  spdlog::set_level(level);
 }
 
 }  // namespace
