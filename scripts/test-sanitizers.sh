@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 
 UNIT_TARGETS=(common_unit_tests storage_unit_tests logsql_unit_tests insert_unit_tests http_unit_tests
-              cluster_unit_tests)
+              cluster_unit_tests syslog_unit_tests)
 FAULT_TARGETS=()
 for f in tests/storage/*_test.cpp; do FAULT_TARGETS+=("$(basename "$f" .cpp)"); done
 

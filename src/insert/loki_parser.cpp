@@ -154,8 +154,14 @@ class LokiParser : public WholeBodyParser {
         for (const proto::loki::LabelPair& m : entry.structured_metadata()) {
           metadata_.push_back(FieldView{m.name(), m.value()});
         }
-        const int64_t ts = entry.timestamp().seconds() * kNanosPerSecond + entry.timestamp().nanos();
-        VL_RETURN_IF_ERROR(AddEntry(builder, ts, entry.line(), at + ", entry " + std::to_string(entry_no)));
+        const std::string where = at + ", entry " + std::to_string(entry_no);
+        int64_t ts = 0;
+        if (__builtin_mul_overflow(entry.timestamp().seconds(), kNanosPerSecond, &ts) ||
+            __builtin_add_overflow(ts, entry.timestamp().nanos(), &ts)) {
+          return Status::InvalidArgument(where + ": timestamp " + std::to_string(entry.timestamp().seconds()) +
+                                         " s is out of range");
+        }
+        VL_RETURN_IF_ERROR(AddEntry(builder, ts, entry.line(), where));
       }
     }
     return Status::OK();

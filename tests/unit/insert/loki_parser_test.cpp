@@ -121,3 +121,19 @@ TEST(LokiParserTest, TruncatedAndRandomProtobufNeverCrash) {
 
 }  // namespace
 }  // namespace vl::insert
+
+namespace vl::insert {
+namespace {
+
+TEST(LokiParserTest, OutOfRangeProtobufTimestampIsAnError) {
+  proto::loki::PushRequest req;
+  auto* e = req.add_streams()->add_entries();
+  e->mutable_timestamp()->set_seconds(22673655170);
+  e->set_line("far future");
+  auto got = Push(req.SerializeAsString(), {{"Content-Type", "application/x-protobuf"}});
+  EXPECT_FALSE(got.status.ok());
+  EXPECT_NE(got.status.message().find("out of range"), std::string::npos) << got.status.message();
+}
+
+}  // namespace
+}  // namespace vl::insert
