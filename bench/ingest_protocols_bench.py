@@ -11,7 +11,7 @@ server's user+system CPU (from /proc) over the rows stored, and rows over wall t
 first request to the last acknowledgement (syslog has none: to the commit of the last row).
 
 usage: /usr/bin/python3 bench/ingest_protocols_bench.py --binary build/victoria-logs \
-           --gen build/bench/gen_logs [--rows 200000] [--seeds 1,7] [--batch 5000] [--clients 2]
+           --gen build/bench/gen_logs [--rows 200000] [--seeds 1,7] [--batch 5000] [--clients 2] [--repeat 3]
 Needs Debian's python3-protobuf and python3-snappy (scripts/install-deps.sh), and protoc.
 """
 import argparse
@@ -20,6 +20,7 @@ import importlib
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -301,11 +302,12 @@ def main():
     ap.add_argument("--batch", type=int, default=5000)
     ap.add_argument("--clients", type=int, default=2)
     ap.add_argument("--only", default="", help="comma-separated protocol names")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per protocol; medians are printed")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="vl-proto-bench-")
     pb = load_protos(tmp)
     only = set(args.only.split(",")) if args.only else None
-    print(f"rows={args.rows} batch={args.batch} clients={args.clients}")
+    print(f"rows={args.rows} batch={args.batch} clients={args.clients} medians of {args.repeat} runs")
     print(f"{'seed':>4} {'protocol':<20} {'rows/s':>10} {'cpu us/row':>11} {'wire B/row':>11}")
     for seed in (int(s) for s in args.seeds.split(",")):
         out = subprocess.run([args.gen, f"--rows={args.rows}", f"--seed={seed}"], check=True,
@@ -314,12 +316,19 @@ def main():
         for name, encoder in PROTOCOLS:
             if only and name not in only:
                 continue
-            result, error = run_protocol(args.binary, name, encoder, rows, pb, args.batch, args.clients)
+            results = []
+            error = None
+            for _ in range(args.repeat):
+                result, error = run_protocol(args.binary, name, encoder, rows, pb, args.batch, args.clients)
+                if error:
+                    break
+                results.append(result)
             if error:
                 print(f"{seed:>4} {name:<20} failed: {error}", flush=True)
             else:
-                rate, cpu_us, wire = result
-                print(f"{seed:>4} {name:<20} {rate:>10.0f} {cpu_us:>11.2f} {wire:>11.0f}", flush=True)
+                rate = statistics.median(r[0] for r in results)
+                cpu_us = statistics.median(r[1] for r in results)
+                print(f"{seed:>4} {name:<20} {rate:>10.0f} {cpu_us:>11.2f} {results[0][2]:>11.0f}", flush=True)
     subprocess.run(["rm", "-rf", tmp], check=False)
 
 
