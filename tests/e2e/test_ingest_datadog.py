@@ -9,7 +9,7 @@ import os
 import subprocess
 import tempfile
 
-from vlserver import Check, Server, binary_from_args, wait_for
+from vlserver import Check, binary_from_args, node_and_cluster, wait_for
 
 T0_MS = 1735689600000  # 2025-01-01T00:00:00Z
 
@@ -45,12 +45,8 @@ def main():
     binary = binary_from_args()
     check = Check()
     flags = ["-retentionPeriod=100y"]
-    single = Server(binary, extra_flags=flags).start()
-    nodes = [Server(binary, extra_flags=flags).start(), Server(binary, extra_flags=flags).start()]
-    router = Server(binary, storage_nodes=nodes, extra_flags=flags).start()
-    servers = [single, *nodes, router]
-    try:
-        for name, target in (("single", single), ("cluster", router)):
+    with node_and_cluster(binary, flags) as targets:
+        for name, target in targets:
             def ingest_and_query(target=target, name=name):
                 body = gzip.compress(json.dumps(RECORDS).encode())
                 code, text = curl_post(target, "/insert/datadog/api/v2/logs?_stream_fields=service", body,
@@ -88,9 +84,6 @@ def main():
                 assert status == 200
 
             check.run(f"{name}: bad bodies answered 400, nothing stored, node up", bad_bodies)
-    finally:
-        for s in servers:
-            s.cleanup()
     check.finish()
 
 

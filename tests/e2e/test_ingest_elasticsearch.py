@@ -8,7 +8,7 @@ import os
 import subprocess
 import tempfile
 
-from vlserver import Check, Server, binary_from_args, wait_for
+from vlserver import Check, binary_from_args, node_and_cluster, wait_for
 
 CLIENTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clients")
 
@@ -38,12 +38,8 @@ def main():
     binary = binary_from_args()
     check = Check()
     flags = ["-retentionPeriod=100y"]
-    single = Server(binary, extra_flags=flags).start()
-    nodes = [Server(binary, extra_flags=flags).start(), Server(binary, extra_flags=flags).start()]
-    router = Server(binary, storage_nodes=nodes, extra_flags=flags).start()
-    servers = [single, *nodes, router]
-    try:
-        for name, target in (("single", single), ("cluster", router)):
+    with node_and_cluster(binary, flags) as targets:
+        for name, target in targets:
             def bulk_helper(target=target, name=name):
                 stats = run_client(target, DOCS)
                 assert stats["total"] == 4 and stats["successful"] == 3 and stats["failed"] == 1, f"{name}: {stats}"
@@ -78,9 +74,6 @@ def main():
                     assert status == 200 and want in body.decode(), f"{name} {path}: {status} {body[:200]}"
 
             check.run(f"{name}: stream fields, per-item answer and shipper probes", stream_fields_and_probes)
-    finally:
-        for s in servers:
-            s.cleanup()
     check.finish()
 
 

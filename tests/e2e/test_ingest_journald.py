@@ -5,7 +5,9 @@ whose endless request body is stored as it streams). Entries come back with `_ms
 multi-line MESSAGE included), `level` from PRIORITY, the journald stream fields and their
 time; `__` metadata is dropped. curl-shaped requests check the content type, bad field names,
 a truncated binary field, a zstd body and the `Accept-Encoding: zstd` answer header."""
+import atexit
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -13,7 +15,7 @@ import time
 
 import zstandard
 
-from vlserver import Check, Server, binary_from_args, wait_for
+from vlserver import Check, binary_from_args, node_and_cluster, wait_for
 
 SYSTEMD = next((d for d in ("/lib/systemd", "/usr/lib/systemd")
                 if os.path.exists(os.path.join(d, "systemd-journal-upload"))), "/lib/systemd")
@@ -49,13 +51,10 @@ def main():
     binary = binary_from_args()
     check = Check()
     workdir = tempfile.mkdtemp(prefix="vl-journald-")
+    atexit.register(shutil.rmtree, workdir, True)
     flags = ["-retentionPeriod=100y"]
-    single = Server(binary, extra_flags=flags).start()
-    nodes = [Server(binary, extra_flags=flags).start(), Server(binary, extra_flags=flags).start()]
-    router = Server(binary, storage_nodes=nodes, extra_flags=flags).start()
-    servers = [single, *nodes, router]
-    try:
-        for name, target in (("single", single), ("cluster", router)):
+    with node_and_cluster(binary, flags) as targets:
+        for name, target in targets:
             tag = f"{name}{os.getpid()}"
 
             def upload_file(target=target, tag=tag, name=name):
@@ -120,10 +119,6 @@ def main():
                 assert target.get("/health")[0] == 200
 
             check.run(f"{name}: content type, bad names, truncated binary field, zstd body", raw_requests)
-    finally:
-        for s in servers:
-            s.cleanup()
-        subprocess.run(["rm", "-rf", workdir], check=False)
     check.finish()
 
 

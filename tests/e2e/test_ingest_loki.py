@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 
-from vlserver import Check, Server, binary_from_args, wait_for
+from vlserver import Check, binary_from_args, node_and_cluster, wait_for
 
 CLIENTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clients")
 PUSH = "/insert/loki/api/v1/push"
@@ -36,12 +36,8 @@ def main():
     binary = binary_from_args()
     check = Check()
     flags = ["-retentionPeriod=100y"]
-    single = Server(binary, extra_flags=flags).start()
-    nodes = [Server(binary, extra_flags=flags).start(), Server(binary, extra_flags=flags).start()]
-    router = Server(binary, storage_nodes=nodes, extra_flags=flags).start()
-    servers = [single, *nodes, router]
-    try:
-        for name, target in (("single", single), ("cluster", router)):
+    with node_and_cluster(binary, flags) as targets:
+        for name, target in targets:
             tag = f"{name}{os.getpid()}"
 
             def winston_modes(target=target, tag=tag, name=name):
@@ -112,9 +108,6 @@ def main():
                 assert target.get("/health")[0] == 200
 
             check.run(f"{name}: bad bodies answered 400, ready probe, node up", bad_bodies)
-    finally:
-        for s in servers:
-            s.cleanup()
     check.finish()
 
 

@@ -1,5 +1,6 @@
 """Starts the real victoria-logs binary on a loopback port for end-to-end tests."""
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -208,6 +209,26 @@ class Server:
     def flush(self):
         status, _, _ = self.get("/internal/force_flush")
         assert status == 200
+
+
+@contextlib.contextmanager
+def node_and_cluster(binary, flags=()):
+    """Yields [("single", node), ("cluster", router)]: a single node, and a router over two storage
+    nodes, all with `flags`; every process is stopped and its data removed on exit."""
+    servers = []
+    try:
+        single = Server(binary, extra_flags=flags).start()
+        servers.append(single)
+        nodes = []
+        for _ in range(2):
+            nodes.append(Server(binary, extra_flags=flags).start())
+            servers.append(nodes[-1])
+        router = Server(binary, storage_nodes=nodes, extra_flags=flags).start()
+        servers.append(router)
+        yield [("single", single), ("cluster", router)]
+    finally:
+        for s in servers:
+            s.cleanup()
 
 
 class Check:
