@@ -10,8 +10,8 @@
 
 #include "vl/common/time_util.h"
 #include "vl/insert/json_fields.h"
+#include "vl/insert/counting_parser.h"
 #include "vl/insert/protocols.h"
-#include "vl/insert/row_limits.h"
 
 namespace vl::insert {
 
@@ -19,10 +19,11 @@ namespace {
 
 constexpr std::string_view kNoLabelValue = "no_label_value";
 
-class DatadogParser : public BodyParser {
+class DatadogParser : public CountingParser {
  public:
   DatadogParser(CommonParams params, RowWriter* sink, const ParserOptions& options, std::string header_time)
-      : builder_(WithDefaults(std::move(params), options.settings), options.row_options), sink_(sink), options_(options),
+      : CountingParser(sink, options.max_kept_errors),
+        builder_(WithDefaults(std::move(params), options.settings), options.row_options),
         header_time_(std::move(header_time)) {}
 
   Status Feed(std::string_view chunk) override {
@@ -46,35 +47,22 @@ class DatadogParser : public BodyParser {
     for (simdjson::dom::element record : records) {
       ++record_no_;
       if (!record.is_object()) {
-        AddError("not a JSON object");
+        AddError(record_no_, "not a JSON object");
         continue;
       }
       text = simdjson::minify(record);
       fields_.clear();
       if (Status s = json_.Parse(text, &fields_); !s.ok()) {
-        AddError(s.message());
+        AddError(record_no_, s.message());
         continue;
       }
       Reshape();
-      RowView row;
-      RowLimit limit = RowLimit::kNone;
-      Status s = builder_.Build(fields_, now_ns, &row, &limit);
-      if (s.ok()) {
-        sink_->Append(row);
-        ++ok_;
-      } else if (limit != RowLimit::kNone) {
-        ReportDroppedRow(limit, "DataDog record " + std::to_string(record_no_) + ": " + s.message());
-      } else {
-        AddError(s.message());
-      }
+      Status s = AppendRow(builder_, fields_, now_ns, [&] { return "DataDog record " + std::to_string(record_no_); });
+      if (!s.ok()) AddError(record_no_, s.message());
     }
     return Status::OK();
   }
 
-  std::vector<LineError> TakeErrors() override { return std::exchange(errors_, {}); }
-  const LineError& last_error() const override { return last_error_; }
-  uint64_t records_ok() const override { return ok_; }
-  uint64_t records_failed() const override { return failed_; }
 
  private:
   static CommonParams WithDefaults(CommonParams p, const ProtocolSettings& settings) {
@@ -121,22 +109,12 @@ class DatadogParser : public BodyParser {
     if (!has_time && !header_time_.empty()) fields_.push_back(FieldView{"timestamp", header_time_});
   }
 
-  void AddError(std::string reason) {
-    ++failed_;
-    last_error_ = LineError{record_no_, std::move(reason)};
-    if (errors_.size() < options_.max_kept_errors) errors_.push_back(last_error_);
-  }
-
   RowBuilder builder_;
-  RowWriter* sink_;
-  ParserOptions options_;
   std::string header_time_;
   std::string body_;
   JsonFieldsParser json_;
   std::vector<FieldView> fields_;
-  std::vector<LineError> errors_;
-  LineError last_error_;
-  uint64_t record_no_ = 0, ok_ = 0, failed_ = 0;
+  uint64_t record_no_ = 0;
 };
 
 }  // namespace

@@ -32,8 +32,8 @@
 #include <utility>
 
 #include "vl/common/time_util.h"
+#include "vl/insert/counting_parser.h"
 #include "vl/insert/protocols.h"
-#include "vl/insert/row_limits.h"
 
 namespace vl::insert {
 
@@ -92,10 +92,10 @@ std::string Quoted(std::string_view s) {
   return out + (s.size() > 100 ? "...\"" : "\"");
 }
 
-class JournaldParser : public BodyParser {
+class JournaldParser : public CountingParser {
  public:
   JournaldParser(CommonParams params, RowWriter* sink, const ParserOptions& options, const RequestInfo& request)
-      : sink_(sink), options_(options) {
+      : CountingParser(sink, options.max_kept_errors), options_(options) {
     // The time field holds microseconds, which RowBuilder's timestamp formats do not cover, so
     // this parser reads it and the builder looks for none. CommonParams cannot tell an explicit
     // `_time_field=_time` from the default; no journald name is `_time` anyway.
@@ -157,11 +157,6 @@ class JournaldParser : public BodyParser {
     return Status::OK();
   }
 
-  std::vector<LineError> TakeErrors() override { return std::exchange(errors_, {}); }
-  const LineError& last_error() const override { return last_error_; }
-  uint64_t records_ok() const override { return ok_; }
-  uint64_t records_failed() const override { return failed_; }
-  uint64_t too_long_lines() const override { return too_long_; }
 
  private:
   enum class State { kLine, kSize, kBinary, kBinaryEnd };
@@ -266,7 +261,7 @@ class JournaldParser : public BodyParser {
   void SkipEntry(const std::string& why) {
     if (skipping_) return;
     skipping_ = true;
-    ++too_long_;
+    CountTooLong();
     Fail("journald entry " + std::to_string(entry_no()) + " is bigger than -insert.maxLineSizeBytes=" +
          std::to_string(options_.max_line_size) + " (" + why + "); skipped");
     entry_buf_.clear();
@@ -302,24 +297,12 @@ class JournaldParser : public BodyParser {
       row_fields_.push_back(FieldView{name, value});
     }
     if (row_fields_.empty()) return;  // nothing but metadata: VictoriaLogs stores no row either
-    RowView row;
-    RowLimit limit = RowLimit::kNone;
-    Status s = builder_->Build(row_fields_, ts != 0 ? ts : NowNanos(), &row, &limit);
-    if (s.ok()) {
-      sink_->Append(row);
-      ++ok_;
-    } else if (limit != RowLimit::kNone) {
-      ReportDroppedRow(limit, "journald entry " + std::to_string(entry_no()) + ": " + s.message());
-    } else {
-      Fail("journald entry " + std::to_string(entry_no()) + ": " + s.message());
-    }
+    Status s = AppendRow(*builder_, row_fields_, ts != 0 ? ts : NowNanos(),
+                         [&] { return "journald entry " + std::to_string(entry_no()); });
+    if (!s.ok()) Fail("journald entry " + std::to_string(entry_no()) + ": " + s.message());
   }
 
-  void Fail(std::string reason) {
-    ++failed_;
-    last_error_ = LineError{entry_no(), std::move(reason)};
-    if (errors_.size() < options_.max_kept_errors) errors_.push_back(last_error_);
-  }
+  void Fail(std::string reason) { AddError(entry_no(), std::move(reason)); }
 
   void LogError(const std::string& message) {
     const int64_t now = NowNanos();
@@ -337,7 +320,6 @@ class JournaldParser : public BodyParser {
     }
   }
 
-  RowWriter* sink_;
   ParserOptions options_;
   std::optional<RowBuilder> builder_;
   std::vector<std::string> time_fields_;
@@ -360,9 +342,7 @@ class JournaldParser : public BodyParser {
   std::vector<Span> fields_;
   std::vector<FieldView> row_fields_;
 
-  std::vector<LineError> errors_;
-  LineError last_error_;
-  uint64_t entries_done_ = 0, ok_ = 0, failed_ = 0, too_long_ = 0;
+  uint64_t entries_done_ = 0;
   int64_t log_window_start_ = 0;
   int logged_in_window_ = 0;
   uint64_t suppressed_logs_ = 0;

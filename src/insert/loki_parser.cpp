@@ -95,32 +95,33 @@ class LokiParser : public WholeBodyParser {
       size_t entry_no = 0;
       for (simdjson::dom::element value : values) {
         ++entry_no;
-        const std::string where = at + ", entry " + std::to_string(entry_no);
+        const EntryPos pos{"stream", stream_no, "entry", entry_no};
+        auto where = [&] { return pos.ToString(); };
         simdjson::dom::array entry;
         if (value.get_array().get(entry) != simdjson::SUCCESS || entry.size() < 2 || entry.size() > 3) {
-          return Status::InvalidArgument(where + ": want [\"<timestamp>\", \"<line>\"] or with a metadata object");
+          return Status::InvalidArgument(where() + ": want [\"<timestamp>\", \"<line>\"] or with a metadata object");
         }
         std::string_view ts_text, line;
         if (entry.at(0).get_string().get(ts_text) != simdjson::SUCCESS) {
-          return Status::InvalidArgument(where + ": the timestamp must be a string");
+          return Status::InvalidArgument(where() + ": the timestamp must be a string");
         }
         int64_t ts = 0;
         if (!ts_text.empty() && !ParseUnixTimestamp(ts_text, &ts)) {
-          return Status::InvalidArgument(where + ": cannot parse timestamp \"" + std::string(ts_text) +
+          return Status::InvalidArgument(where() + ": cannot parse timestamp \"" + std::string(ts_text) +
                                          "\": want Unix time (ns)");
         }
         if (entry.at(1).get_string().get(line) != simdjson::SUCCESS) {
-          return Status::InvalidArgument(where + ": the line must be a string");
+          return Status::InvalidArgument(where() + ": the line must be a string");
         }
         metadata_.clear();
         if (entry.size() == 3) {
           simdjson::dom::object meta;
           if (entry.at(2).get_object().get(meta) != simdjson::SUCCESS) {
-            return Status::InvalidArgument(where + ": structured metadata must be an object");
+            return Status::InvalidArgument(where() + ": structured metadata must be an object");
           }
-          VL_RETURN_IF_ERROR(StringPairs(meta, where + " metadata", &metadata_));
+          VL_RETURN_IF_ERROR(StringPairs(meta, where() + " metadata", &metadata_));
         }
-        VL_RETURN_IF_ERROR(AddEntry(builder, ts, line, where));
+        VL_RETURN_IF_ERROR(AddEntry(builder, ts, line, pos));
       }
     }
     return Status::OK();
@@ -136,7 +137,7 @@ class LokiParser : public WholeBodyParser {
           "cannot parse Loki protobuf PushRequest (send `Content-Type: application/json` for JSON; protobuf "
           "bodies are snappy-compressed unless Content-Encoding says otherwise)");
     }
-    int stream_no = 0;
+    size_t stream_no = 0;
     for (const proto::loki::Stream& stream : request.streams()) {
       ++stream_no;
       const std::string at = "stream " + std::to_string(stream_no);
@@ -147,21 +148,21 @@ class LokiParser : public WholeBodyParser {
       labels_.clear();
       for (const auto& [name, value] : owned_labels_) labels_.push_back(FieldView{name, value});
       RowBuilder& builder = streams_.For(labels_);
-      int entry_no = 0;
+      size_t entry_no = 0;
       for (const proto::loki::Entry& entry : stream.entries()) {
         ++entry_no;
         metadata_.clear();
         for (const proto::loki::LabelPair& m : entry.structured_metadata()) {
           metadata_.push_back(FieldView{m.name(), m.value()});
         }
-        const std::string where = at + ", entry " + std::to_string(entry_no);
+        const EntryPos pos{"stream", stream_no, "entry", entry_no};
         int64_t ts = 0;
         if (__builtin_mul_overflow(entry.timestamp().seconds(), kNanosPerSecond, &ts) ||
             __builtin_add_overflow(ts, entry.timestamp().nanos(), &ts)) {
-          return Status::InvalidArgument(where + ": timestamp " + std::to_string(entry.timestamp().seconds()) +
+          return Status::InvalidArgument(pos.ToString() + ": timestamp " + std::to_string(entry.timestamp().seconds()) +
                                          " s is out of range");
         }
-        VL_RETURN_IF_ERROR(AddEntry(builder, ts, entry.line(), where));
+        VL_RETURN_IF_ERROR(AddEntry(builder, ts, entry.line(), pos));
       }
     }
     return Status::OK();
@@ -179,7 +180,7 @@ class LokiParser : public WholeBodyParser {
     return Status::OK();
   }
 
-  Status AddEntry(RowBuilder& builder, int64_t ts, std::string_view line, const std::string& where) {
+  Status AddEntry(RowBuilder& builder, int64_t ts, std::string_view line, const EntryPos& pos) {
     fields_.assign(labels_.begin(), labels_.end());
     fields_.insert(fields_.end(), metadata_.begin(), metadata_.end());
     const size_t own_start = fields_.size();
@@ -195,7 +196,7 @@ class LokiParser : public WholeBodyParser {
     } else {
       fields_.push_back(FieldView{"_msg", line});
     }
-    return Emit(builder, fields_, ts == 0 ? now_ns_ : ts, where);
+    return Emit(builder, fields_, ts == 0 ? now_ns_ : ts, pos);
   }
 
   LabelStreams streams_;

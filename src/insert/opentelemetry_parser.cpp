@@ -217,8 +217,7 @@ class OpenTelemetryParser : public WholeBodyParser {
           int64_t ts = static_cast<int64_t>(record.time_unix_nano());
           if (ts == 0) ts = static_cast<int64_t>(record.observed_time_unix_nano());
           if (ts == 0) ts = now_ns;
-          VL_RETURN_IF_ERROR(Emit(builder, fields_, ts,
-                                  "resource " + std::to_string(resource_no) + ", record " + std::to_string(record_no)));
+          VL_RETURN_IF_ERROR(Emit(builder, fields_, ts, EntryPos{"resource", resource_no, "record", record_no}));
         }
       }
     }

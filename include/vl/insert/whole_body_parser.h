@@ -7,15 +7,26 @@
 #include <string_view>
 #include <vector>
 
-#include "vl/insert/body_parser.h"
-#include "vl/insert/row_builder.h"
-#include "vl/insert/row_store.h"
+#include "vl/insert/counting_parser.h"
 
 namespace vl::insert {
 
-class WholeBodyParser : public BodyParser {
+// Where an entry sits in a document ("stream 2, entry 5"); formatted only for messages.
+struct EntryPos {
+  std::string_view group;  // "stream", "resource"
+  uint64_t group_no = 0;
+  std::string_view item;   // "entry", "record"
+  uint64_t item_no = 0;
+
+  std::string ToString() const {
+    return std::string(group) + " " + std::to_string(group_no) + ", " + std::string(item) + " " +
+           std::to_string(item_no);
+  }
+};
+
+class WholeBodyParser : public CountingParser {
  public:
-  explicit WholeBodyParser(RowWriter* sink) : sink_(sink) {}
+  explicit WholeBodyParser(RowWriter* sink) : CountingParser(sink, 0) {}
 
   Status Feed(std::string_view chunk) final {
     body_.append(chunk);
@@ -23,24 +34,17 @@ class WholeBodyParser : public BodyParser {
   }
   Status Finish() final { return Parse(body_); }
 
-  std::vector<LineError> TakeErrors() final { return {}; }
-  const LineError& last_error() const final { return no_error_; }
-  uint64_t records_ok() const final { return ok_; }
-  uint64_t records_failed() const final { return 0; }
-
  protected:
   virtual Status Parse(std::string_view body) = 0;
 
-  // Builds a row from `fields` and appends it. An entry over the ingestion limits is dropped and
-  // counted (row_limits.h) without failing the request; other errors are returned, prefixed
-  // with `where` (e.g. "stream 2, entry 5").
-  Status Emit(RowBuilder& builder, std::vector<FieldView>& fields, int64_t now_ns, const std::string& where);
+  // Appends the entry's row; an error other than an ingestion limit fails the request, naming `pos`.
+  Status Emit(RowBuilder& builder, std::vector<FieldView>& fields, int64_t now_ns, const EntryPos& pos) {
+    Status s = AppendRow(builder, fields, now_ns, [&] { return pos.ToString(); });
+    return s.ok() ? s : Status::InvalidArgument(pos.ToString() + ": " + s.message());
+  }
 
  private:
-  RowWriter* sink_;
   std::string body_;
-  LineError no_error_;
-  uint64_t ok_ = 0;
 };
 
 }  // namespace vl::insert
